@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Run nptty selftests and print TAP (kselftest style): one top-level result per
+# test program, the program's own output indented as TAP comments, and a final
+# "N passed, N failed, N skipped" line.  Exit status is non-zero when any test
+# failed.  Exit codes of the programs: 0 pass, 4 skip, anything else fail.
+#
+# Env: NPTTY_TESTS  extended regex; only tests whose name matches run
+#      NPTTY_TIMEOUT seconds a test may take (default 300, or "# timeout=N"
+#                    on a line of its own in the test's source)
+
+cd "$(dirname "$0")" || exit 1
+default_timeout=${NPTTY_TIMEOUT:-300}
+
+tests=()
+for t in "$@"; do
+	[ -n "${NPTTY_TESTS:-}" ] && ! [[ $(basename "$t") =~ $NPTTY_TESTS ]] && continue
+	tests+=("$t")
+done
+
+echo "TAP version 13"
+echo "1..${#tests[@]}"
+pass=0 fail=0 skip=0 n=0
+for t in "${tests[@]}"; do
+	n=$((n + 1))
+	name=$(basename "$t")
+	src=$t
+	[ -f "$(basename "$t").c" ] && src=$(basename "$t").c
+	to=$(sed -n 's/^.*# timeout=\([0-9]\+\).*$/\1/p' "$src" 2>/dev/null | head -1)
+	to=${to:-$default_timeout}
+	echo "# RUN $name"
+	start=$(date +%s.%N)
+	# setsid: a test gets its own session (no controlling tty of ours) and its
+	# leftovers can be killed as a group.
+	timeout -k 5 "$to" setsid "./$t" 2>&1 </dev/null | sed -u 's/^/# /'
+	rc=${PIPESTATUS[0]}
+	secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+	case $rc in
+	0) pass=$((pass + 1)); echo "ok $n $name # ${secs}s" ;;
+	4) skip=$((skip + 1)); echo "ok $n $name # SKIP" ;;
+	124) fail=$((fail + 1)); echo "not ok $n $name # TIMEOUT ${to}s" ;;
+	*) fail=$((fail + 1)); echo "not ok $n $name # exit=$rc" ;;
+	esac
+done
+echo "# Totals: pass:$pass fail:$fail skip:$skip"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
