@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The data link of a port: connect on open, socket -> tty (rx), ring ->
+ * socket (tx), loss, backoff and reconnect, disconnect on close.
+ *
+ * States (link->state, enum nptty_link_state): IDLE while the tty is closed;
+ * start() -> CONNECTING -> UP; a failed connect or a lost link -> BACKOFF ->
+ * CONNECTING ... (policy reconnect), or -> FAILED and a tty hangup (policy
+ * hangup, once the link has been up).  stop() -> IDLE from anywhere.
+ *
+ * Context and locking (see port.c for the whole order):
+ *  - start()/stop() run under port->port.mutex (tty_port activate/shutdown,
+ *    or port deletion).
+ *  - link->mutex guards link->sock, state, err and every socket operation;
+ *    it is taken only in process context: the three work items and
+ *    start/stop/wait helpers.
+ *  - Socket callbacks (softirq) only set a flag and queue work.
+ *  - port->lock (spinlock, irqsave) guards the transmit ring, tx_len/tx_off
+ *    and tx_gen, shared with tty ->write() which may run in atomic context.
+ *  - Work items take no port reference: stop() cancels them synchronously
+ *    after detaching the callbacks and before the port can be freed.
+ *
+ * Data guarantees: bytes accepted by write() stay in the ring (or tx_buf)
+ * until the socket takes them; across a reconnect they are sent on the new
+ * connection.  Bytes the dead socket had taken but the peer had not
+ * acknowledged are counted in stats.tx_lost, never sent twice.  Received
+ * bytes are read only as far as the flip buffer has room, and not at all
+ * while the tty is throttled, so TCP back-pressure reaches the NPort.
+ */
+#include <linux/delay.h>
+#include <linux/slab.h>
+#include <linux/tty_flip.h>
+
+#include "link.h"
+#include "netlink.h"
+#include "port.h"
+#include "sock.h"
+
+#define LINK_BUF_SIZE		4096
+#define LINK_RX_BUDGET		(256 * 1024)
+#define LINK_BACKOFF_MIN_MS	100
+#define LINK_BACKOFF_MAX_MS	5000
+#define LINK_RX_RETRY		(HZ / 100 ?: 1)
+
+struct workqueue_struct *nptty_wq;
+
+static struct nptty_port *link_port(struct nptty_link *link)
+{
+	return container_of(link, struct nptty_port, link);
+}
+
+static void queue_state(struct nptty_link *link, unsigned long delay)
+{
+	mod_delayed_work(nptty_wq, &link->state_work, delay);
+}
+
+/* --- socket callbacks: softirq context, only queue work --- */
+
+static void link_data_ready(struct sock *sk)
+{
+	struct nptty_link *link;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	link = sk->sk_user_data;
+	if (link && !test_bit(NPTTY_LINK_F_THROTTLED, &link->flags))
+		mod_delayed_work(nptty_wq, &link->rx_work, 0);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void link_write_space(struct sock *sk)
+{
+	struct nptty_link *link;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	link = sk->sk_user_data;
+	if (link && sk_stream_is_writeable(sk)) {
+		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		queue_work(nptty_wq, &link->tx_work);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void link_state_change(struct sock *sk)
+{
+	struct nptty_link *link;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	link = sk->sk_user_data;
+	if (link) {
+		switch (sk->sk_state) {
+		case TCP_ESTABLISHED:
+			break;
+		case TCP_CLOSE_WAIT:
+			/* peer sent FIN: rx reads what is left, then EOF */
+			mod_delayed_work(nptty_wq, &link->rx_work, 0);
+			goto out;
+		default:
+			set_bit(NPTTY_LINK_F_LOST, &link->flags);
+			break;
+		}
+		queue_state(link, 0);
+	}
+out:
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static const struct nptty_sock_cbs link_cbs = {
+	.data_ready = link_data_ready,
+	.write_space = link_write_space,
+	.state_change = link_state_change,
+};
+
+/* --- state machine, under link->mutex --- */
+
+static void set_state(struct nptty_link *link, u8 state)
+{
+	lockdep_assert_held(&link->mutex);
+	WRITE_ONCE(link->state, state);
+	wake_up_all(&link->wait);
+}
+
+/* Drop the socket; count what it had taken and not delivered. */
+static void link_teardown(struct nptty_link *link)
+{
+	struct nptty_port *port = link_port(link);
+	struct socket *sock = link->sock;
+
+	lockdep_assert_held(&link->mutex);
+	if (!sock)
+		return;
+	nptty_sock_detach(sock, &link->saved);
+	atomic64_add(nptty_sock_unsent(sock), &port->stats.tx_lost);
+	link->sock = NULL;
+	nptty_sock_close(sock);
+}
+
+/* The carrier (DCD) changed: count it and wake TIOCMIWAIT and opens. */
+static void carrier_changed(struct nptty_port *port)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&port->lock, flags);
+	port->icount.dcd++;
+	spin_unlock_irqrestore(&port->lock, flags);
+	wake_up_interruptible(&port->port.delta_msr_wait);
+	wake_up_interruptible(&port->port.open_wait);
+}
+
+static void link_up(struct nptty_link *link)
+{
+	struct nptty_port *port = link_port(link);
+
+	link->err = 0;
+	link->backoff_ms = LINK_BACKOFF_MIN_MS;
+	set_bit(NPTTY_LINK_F_WAS_UP, &link->flags);
+	clear_bit(NPTTY_LINK_F_LOST, &link->flags);
+	set_state(link, NPTTY_LINK_UP);
+	atomic64_inc(&port->stats.connects);
+	carrier_changed(port);
+	nptty_genl_notify(port, NPTTY_NTF_LINK_UP);
+	mod_delayed_work(nptty_wq, &link->rx_work, 0);
+	queue_work(nptty_wq, &link->tx_work);
+}
+
+static void link_down(struct nptty_link *link, int err)
+{
+	struct nptty_port *port = link_port(link);
+	bool was_up = link->state == NPTTY_LINK_UP;
+
+	link_teardown(link);
+	link->err = err;
+	if (was_up) {
+		atomic64_inc(&port->stats.disconnects);
+		carrier_changed(port);
+		nptty_genl_notify(port, NPTTY_NTF_LINK_DOWN);
+	}
+	if (was_up && port->cfg.loss_policy == NPTTY_LOSS_HANGUP) {
+		set_state(link, NPTTY_LINK_FAILED);
+		tty_port_tty_hangup(&port->port, false);
+		return;
+	}
+	set_state(link, NPTTY_LINK_BACKOFF);
+	queue_state(link, msecs_to_jiffies(link->backoff_ms));
+	link->backoff_ms = min(link->backoff_ms * 2, LINK_BACKOFF_MAX_MS);
+}
+
+static void link_connect(struct nptty_link *link)
+{
+	struct nptty_port *port = link_port(link);
+	struct socket *sock;
+	int ret;
+
+	ret = nptty_sock_create(port->net, &port->cfg, &sock);
+	if (ret) {
+		link_down(link, -ret);
+		return;
+	}
+	nptty_sock_attach(sock, link, &link_cbs, &link->saved);
+	link->sock = sock;
+	ret = nptty_sock_connect(sock, &port->cfg,
+				 ntohs(((struct sockaddr_in *)&port->cfg.addr)->sin_port));
+	if (!ret)
+		link_up(link);
+	else if (ret == -EINPROGRESS)
+		queue_state(link, max_t(long, link->deadline - jiffies, 0));
+	else
+		link_down(link, -ret);
+}
+
+static void link_check_connect(struct nptty_link *link)
+{
+	struct sock *sk = link->sock->sk;
+	int err;
+
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_ESTABLISHED:
+		link_up(link);
+		return;
+	case TCP_SYN_SENT:
+	case TCP_SYN_RECV:
+		if (time_after_eq(jiffies, link->deadline))
+			link_down(link, ETIMEDOUT);
+		else
+			queue_state(link, link->deadline - jiffies);
+		return;
+	default:
+		err = -sock_error(sk);
+		link_down(link, err ?: ECONNREFUSED);
+	}
+}
+
+static void link_state_work(struct work_struct *work)
+{
+	struct nptty_link *link = container_of(to_delayed_work(work),
+					       struct nptty_link, state_work);
+	struct nptty_port *port = link_port(link);
+	int err;
+
+	mutex_lock(&link->mutex);
+	if (!test_bit(NPTTY_LINK_F_WANTED, &link->flags))
+		goto out;
+
+	switch (link->state) {
+	case NPTTY_LINK_CONNECTING:
+		if (!link->sock)
+			link_connect(link);
+		else
+			link_check_connect(link);
+		break;
+	case NPTTY_LINK_UP:
+		if (!test_and_clear_bit(NPTTY_LINK_F_LOST, &link->flags))
+			break;
+		err = link->sock ? -sock_error(link->sock->sk) : 0;
+		link_down(link, err ?: ECONNRESET);
+		break;
+	case NPTTY_LINK_BACKOFF:
+		link->deadline = jiffies +
+				 msecs_to_jiffies(port->cfg.connect_timeout_ms);
+		set_state(link, NPTTY_LINK_CONNECTING);
+		link_connect(link);
+		break;
+	}
+out:
+	mutex_unlock(&link->mutex);
+}
+
+/* --- data movement --- */
+
+/* Mark the link lost from rx/tx; the state work decides what follows. */
+static void link_lost(struct nptty_link *link, int err)
+{
+	if (link->sock && err)
+		link->sock->sk->sk_err = err;
+	set_bit(NPTTY_LINK_F_LOST, &link->flags);
+	queue_state(link, 0);
+}
+
+static void link_tx_work(struct work_struct *work)
+{
+	struct nptty_link *link = container_of(work, struct nptty_link,
+					       tx_work);
+	struct nptty_port *port = link_port(link);
+	unsigned long flags;
+	bool progress = false;
+	unsigned int gen;
+	size_t pending;
+	int ret;
+
+	mutex_lock(&link->mutex);
+	while (link->state == NPTTY_LINK_UP && link->sock) {
+		spin_lock_irqsave(&port->lock, flags);
+		if (link->tx_off == link->tx_len && kfifo_initialized(&port->xmit)) {
+			link->tx_len = kfifo_out(&port->xmit, link->tx_buf,
+						 LINK_BUF_SIZE);
+			link->tx_off = 0;
+		}
+		pending = link->tx_len - link->tx_off;
+		gen = link->tx_gen;
+		spin_unlock_irqrestore(&port->lock, flags);
+		if (!pending)
+			break;
+
+		ret = nptty_sock_send(link->sock, link->tx_buf + link->tx_off,
+				      pending);
+		if (ret == -EAGAIN)
+			break;	/* write_space queues us again */
+		if (ret <= 0) {
+			link_lost(link, ret < 0 ? -ret : EPIPE);
+			break;
+		}
+		progress = true;
+		atomic64_add(ret, &port->stats.tx_bytes);
+		spin_lock_irqsave(&port->lock, flags);
+		if (gen == link->tx_gen)	/* no flush meanwhile */
+			link->tx_off += ret;
+		spin_unlock_irqrestore(&port->lock, flags);
+	}
+	mutex_unlock(&link->mutex);
+	if (progress)
+		tty_port_tty_wakeup(&port->port);
+}
+
+static void link_rx_work(struct work_struct *work)
+{
+	struct nptty_link *link = container_of(to_delayed_work(work),
+					       struct nptty_link, rx_work);
+	struct nptty_port *port = link_port(link);
+	size_t budget = LINK_RX_BUDGET;
+	bool pushed = false;
+	unsigned int room;
+	int ret;
+
+	mutex_lock(&link->mutex);
+	while (budget && !test_bit(NPTTY_LINK_F_THROTTLED, &link->flags)) {
+		if (link->rx_off < link->rx_len) {
+			ret = tty_insert_flip_string(&port->port,
+						     link->rx_buf + link->rx_off,
+						     link->rx_len - link->rx_off);
+			link->rx_off += ret;
+			pushed |= ret > 0;
+			if (link->rx_off < link->rx_len) {
+				/* flip buffer full: try again shortly */
+				mod_delayed_work(nptty_wq, &link->rx_work,
+						 LINK_RX_RETRY);
+				break;
+			}
+			continue;
+		}
+		if (link->state != NPTTY_LINK_UP || !link->sock)
+			break;
+		room = tty_buffer_space_avail(&port->port);
+		if (!room) {
+			mod_delayed_work(nptty_wq, &link->rx_work, LINK_RX_RETRY);
+			break;
+		}
+		ret = nptty_sock_recv(link->sock, link->rx_buf,
+				      min_t(size_t, room, LINK_BUF_SIZE));
+		if (ret == -EAGAIN)
+			break;	/* data_ready queues us again */
+		if (ret <= 0) {
+			link_lost(link, ret < 0 ? -ret : ECONNRESET);
+			break;
+		}
+		atomic64_add(ret, &port->stats.rx_bytes);
+		link->rx_len = ret;
+		link->rx_off = 0;
+		budget -= min_t(size_t, budget, ret);
+	}
+	if (!budget)
+		mod_delayed_work(nptty_wq, &link->rx_work, 0);
+	mutex_unlock(&link->mutex);
+	if (pushed)
+		tty_flip_buffer_push(&port->port);
+}
+
+/* --- interface for tty.c and port.c --- */
+
+void nptty_link_init(struct nptty_link *link)
+{
+	mutex_init(&link->mutex);
+	link->state = NPTTY_LINK_IDLE;
+	INIT_DELAYED_WORK(&link->rx_work, link_rx_work);
+	INIT_WORK(&link->tx_work, link_tx_work);
+	INIT_DELAYED_WORK(&link->state_work, link_state_work);
+	init_waitqueue_head(&link->wait);
+}
+
+/* First open: allocate buffers and start connecting in the background. */
+int nptty_link_start(struct nptty_port *port, bool nonblock)
+{
+	struct nptty_link *link = &port->link;
+
+	lockdep_assert_held(&port->port.mutex);
+	link->rx_buf = kmalloc(LINK_BUF_SIZE, GFP_KERNEL);
+	link->tx_buf = kmalloc(LINK_BUF_SIZE, GFP_KERNEL);
+	if (!link->rx_buf || !link->tx_buf) {
+		kfree(link->rx_buf);
+		kfree(link->tx_buf);
+		link->rx_buf = link->tx_buf = NULL;
+		return -ENOMEM;
+	}
+	mutex_lock(&link->mutex);
+	link->rx_len = link->rx_off = 0;
+	link->tx_len = link->tx_off = 0;
+	link->err = 0;
+	link->backoff_ms = LINK_BACKOFF_MIN_MS;
+	link->deadline = jiffies + msecs_to_jiffies(port->cfg.connect_timeout_ms);
+	clear_bit(NPTTY_LINK_F_LOST, &link->flags);
+	clear_bit(NPTTY_LINK_F_WAS_UP, &link->flags);
+	clear_bit(NPTTY_LINK_F_THROTTLED, &link->flags);
+	set_bit(NPTTY_LINK_F_WANTED, &link->flags);
+	set_state(link, NPTTY_LINK_CONNECTING);
+	mutex_unlock(&link->mutex);
+	queue_state(link, 0);
+	return 0;
+}
+
+/* Last close, hangup or deletion: disconnect and quiesce.  Idempotent. */
+void nptty_link_stop(struct nptty_port *port)
+{
+	struct nptty_link *link = &port->link;
+	unsigned long flags;
+
+	lockdep_assert_held(&port->port.mutex);
+	clear_bit(NPTTY_LINK_F_WANTED, &link->flags);
+	mutex_lock(&link->mutex);
+	if (link->state == NPTTY_LINK_UP) {
+		atomic64_inc(&port->stats.disconnects);
+		nptty_genl_notify(port, NPTTY_NTF_LINK_DOWN);
+	}
+	link_teardown(link);
+	set_state(link, NPTTY_LINK_IDLE);
+	mutex_unlock(&link->mutex);
+
+	/* No callback can queue work now; flush what is queued or running. */
+	cancel_delayed_work_sync(&link->state_work);
+	cancel_delayed_work_sync(&link->rx_work);
+	cancel_work_sync(&link->tx_work);
+
+	spin_lock_irqsave(&port->lock, flags);
+	link->tx_len = link->tx_off = 0;
+	link->tx_gen++;
+	spin_unlock_irqrestore(&port->lock, flags);
+	kfree(link->rx_buf);
+	kfree(link->tx_buf);
+	link->rx_buf = link->tx_buf = NULL;
+	link->rx_len = link->rx_off = 0;
+}
+
+/*
+ * A blocking open waits here (without port.mutex) until the first connect
+ * of this open succeeds or fails, at most the connect timeout.  An open of a
+ * port whose link was up before (and is reconnecting) does not wait.
+ */
+int nptty_link_wait_up(struct nptty_port *port)
+{
+	struct nptty_link *link = &port->link;
+	long left;
+	int err;
+
+	left = wait_event_interruptible_timeout(link->wait,
+		READ_ONCE(link->state) == NPTTY_LINK_UP ||
+		test_bit(NPTTY_LINK_F_WAS_UP, &link->flags) ||
+		READ_ONCE(link->err) || READ_ONCE(port->dead) ||
+		READ_ONCE(link->state) == NPTTY_LINK_IDLE,
+		msecs_to_jiffies(port->cfg.connect_timeout_ms) + HZ);
+	if (left < 0)
+		return left;
+	if (READ_ONCE(port->dead))
+		return -ENODEV;
+	if (test_bit(NPTTY_LINK_F_WAS_UP, &link->flags))
+		return 0;
+	err = READ_ONCE(link->err);
+	if (err)
+		return -err;
+	return left ? -EIO : -ETIMEDOUT;
+}
+
+bool nptty_link_is_up(struct nptty_port *port)
+{
+	return READ_ONCE(port->link.state) == NPTTY_LINK_UP;
+}
+
+void nptty_link_kick_tx(struct nptty_port *port)
+{
+	if (READ_ONCE(port->link.state) == NPTTY_LINK_UP)
+		queue_work(nptty_wq, &port->link.tx_work);
+}
+
+void nptty_link_throttle(struct nptty_port *port, bool on)
+{
+	struct nptty_link *link = &port->link;
+
+	if (on) {
+		set_bit(NPTTY_LINK_F_THROTTLED, &link->flags);
+	} else {
+		clear_bit(NPTTY_LINK_F_THROTTLED, &link->flags);
+		mod_delayed_work(nptty_wq, &link->rx_work, 0);
+	}
+}
+
+/* Drop what the ring and tx_buf hold (tcflush).  Caller holds port->lock. */
+void nptty_link_flush_tx(struct nptty_port *port)
+{
+	struct nptty_link *link = &port->link;
+
+	lockdep_assert_held(&port->lock);
+	if (kfifo_initialized(&port->xmit))
+		kfifo_reset(&port->xmit);
+	link->tx_len = link->tx_off = 0;
+	link->tx_gen++;
+}
+
+/* Bytes taken from the ring and not yet accepted by the socket. */
+unsigned int nptty_link_tx_pending(struct nptty_port *port)
+{
+	lockdep_assert_held(&port->lock);
+	return port->link.tx_len - port->link.tx_off;
+}
+
+/*
+ * tcdrain, after the ring is empty: wait until the peer has acknowledged
+ * every byte, the link goes down, or @timeout (jiffies) passes.
+ */
+int nptty_link_wait_sent(struct nptty_port *port, unsigned long timeout)
+{
+	struct nptty_link *link = &port->link;
+	unsigned long end = jiffies + timeout;
+	u32 unsent;
+
+	for (;;) {
+		mutex_lock(&link->mutex);
+		unsent = 0;
+		if (link->state == NPTTY_LINK_UP && link->sock)
+			unsent = nptty_sock_unsent(link->sock);
+		mutex_unlock(&link->mutex);
+		if (!unsent)
+			return 0;
+		if (time_after(jiffies, end))
+			return -ETIMEDOUT;
+		if (msleep_interruptible(5))
+			return -EINTR;
+	}
+}
+
+int nptty_link_wq_init(void)
+{
+	nptty_wq = alloc_workqueue("nptty", WQ_HIGHPRI, 0);
+	return nptty_wq ? 0 : -ENOMEM;
+}
+
+void nptty_link_wq_uninit(void)
+{
+	destroy_workqueue(nptty_wq);
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel TCP sockets for nptty links: creation in a network namespace,
+ * options, callbacks, non-blocking connect, send and receive.  No protocol
+ * knowledge lives here.
+ *
+ * Context: everything but the callbacks runs in process context (a link's
+ * work items or its start/stop), under the owning link's mutex.  The
+ * installed callbacks run in softirq context or under the socket lock; they
+ * read sk_user_data under read_lock_bh(&sk->sk_callback_lock) and only queue
+ * work.  attach/detach take the write side, so once nptty_sock_detach()
+ * returns no callback of ours is running or will run.
+ */
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/tcp.h>
+#include <net/tcp.h>
+
+#include "compat.h"
+#include "port.h"
+#include "sock.h"
+
+int nptty_sock_create(struct net *net, const struct nptty_port_cfg *cfg,
+		      struct socket **res)
+{
+	struct socket *sock;
+	struct sock *sk;
+	int ret;
+
+	ret = sock_create_kern(net, cfg->addr.ss_family, SOCK_STREAM,
+			       IPPROTO_TCP, &sock);
+	if (ret)
+		return ret;
+	sk = sock->sk;
+	sk->sk_allocation = GFP_KERNEL;
+	tcp_sock_set_nodelay(sk);
+	if (cfg->keepalive_s) {
+		sock_set_keepalive(sk);
+		tcp_sock_set_keepidle(sk, cfg->keepalive_s);
+		tcp_sock_set_keepintvl(sk, max_t(u32, cfg->keepalive_s / 2, 1));
+		tcp_sock_set_keepcnt(sk, 3);
+	}
+	if (cfg->user_timeout_ms)
+		tcp_sock_set_user_timeout(sk, cfg->user_timeout_ms);
+	*res = sock;
+	return 0;
+}
+
+/* Start a non-blocking connect to @port at the configured address. */
+int nptty_sock_connect(struct socket *sock, const struct nptty_port_cfg *cfg,
+		       u16 port)
+{
+	struct sockaddr_storage addr = cfg->addr;
+	int len;
+
+	if (addr.ss_family == AF_INET6) {
+		((struct sockaddr_in6 *)&addr)->sin6_port = htons(port);
+		len = sizeof(struct sockaddr_in6);
+	} else {
+		((struct sockaddr_in *)&addr)->sin_port = htons(port);
+		len = sizeof(struct sockaddr_in);
+	}
+	return nptty_kernel_connect(sock, &addr, len, O_NONBLOCK);
+}
+
+void nptty_sock_attach(struct socket *sock, void *user,
+		       const struct nptty_sock_cbs *cbs,
+		       struct nptty_sock_cbs *saved)
+{
+	struct sock *sk = sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	saved->data_ready = sk->sk_data_ready;
+	saved->write_space = sk->sk_write_space;
+	saved->state_change = sk->sk_state_change;
+	sk->sk_user_data = user;
+	sk->sk_data_ready = cbs->data_ready;
+	sk->sk_write_space = cbs->write_space;
+	sk->sk_state_change = cbs->state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+void nptty_sock_detach(struct socket *sock, const struct nptty_sock_cbs *saved)
+{
+	struct sock *sk = sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = saved->data_ready;
+	sk->sk_write_space = saved->write_space;
+	sk->sk_state_change = saved->state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* Bytes handed to the socket that the peer has not acknowledged. */
+u32 nptty_sock_unsent(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 n;
+
+	lock_sock(sk);
+	n = READ_ONCE(tp->write_seq) - tp->snd_una;
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_LISTEN | TCPF_CLOSE))
+		n = 0;
+	release_sock(sk);
+	return n;
+}
+
+/* Non-blocking send: bytes sent, -EAGAIN when the socket is full, or -err. */
+int nptty_sock_send(struct socket *sock, const void *buf, size_t len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+
+	return kernel_sendmsg(sock, &msg, &iov, 1, len);
+}
+
+/* Non-blocking receive: bytes read, 0 at end of stream, -EAGAIN, or -err. */
+int nptty_sock_recv(struct socket *sock, void *buf, size_t len)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+
+	return kernel_recvmsg(sock, &msg, &iov, 1, len, msg.msg_flags);
+}
+
+void nptty_sock_close(struct socket *sock)
+{
+	kernel_sock_shutdown(sock, SHUT_RDWR);
+	sock_release(sock);
+}

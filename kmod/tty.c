@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ttyNP tty driver: tty_operations and tty_port_operations.
+ *
+ * The tty core serialises open/close/hangup with port->port.mutex and calls
+ * ->activate() on the first open and ->shutdown() on the last close or a
+ * hangup; those start and stop the data link (link.c).  ->write() may be
+ * called in atomic context: it only copies into the transmit ring under
+ * port->lock and queues the link's tx work.  Locking and lifetime rules for
+ * the whole module are at the top of port.c.
+ */
+#include <linux/module.h>
+#include <linux/serial.h>
+#include <linux/slab.h>
+#include <linux/tty.h>
+#include <linux/tty_flip.h>
+
+#include "compat.h"
+#include "link.h"
+#include "port.h"
+#include "tty.h"
+
+struct tty_driver *nptty_tty_driver;
+
+/* --- tty_port_operations --- */
+
+static int nptty_activate(struct tty_port *tport, struct tty_struct *tty)
+{
+	struct nptty_port *port = to_nptty_port(tport);
+	unsigned long flags;
+	struct kfifo fifo;
+	int ret;
+
+	if (READ_ONCE(port->dead))
+		return -ENODEV;
+	ret = kfifo_alloc(&fifo, port->cfg.tx_ring, GFP_KERNEL);
+	if (ret)
+		return ret;
+	spin_lock_irqsave(&port->lock, flags);
+	port->xmit = fifo;
+	spin_unlock_irqrestore(&port->lock, flags);
+
+	ret = nptty_link_start(port, false);
+	if (ret) {
+		spin_lock_irqsave(&port->lock, flags);
+		kfifo_free(&port->xmit);
+		spin_unlock_irqrestore(&port->lock, flags);
+	}
+	return ret;
+}
+
+static void nptty_shutdown(struct tty_port *tport)
+{
+	struct nptty_port *port = to_nptty_port(tport);
+	unsigned long flags;
+	struct kfifo fifo;
+
+	nptty_link_stop(port);
+	spin_lock_irqsave(&port->lock, flags);
+	fifo = port->xmit;
+	memset(&port->xmit, 0, sizeof(port->xmit));
+	spin_unlock_irqrestore(&port->lock, flags);
+	kfifo_free(&fifo);
+}
+
+static NPTTY_CARRIER_RET nptty_carrier_raised(struct tty_port *tport)
+{
+	return nptty_link_is_up(to_nptty_port(tport));
+}
+
+static void nptty_dtr_rts(struct tty_port *tport, NPTTY_DTR_RTS_ARG on)
+{
+	struct nptty_port *port = to_nptty_port(tport);
+	unsigned long flags;
+
+	spin_lock_irqsave(&port->lock, flags);
+	if (on)
+		port->mctrl |= TIOCM_DTR | TIOCM_RTS;
+	else
+		port->mctrl &= ~(TIOCM_DTR | TIOCM_RTS);
+	spin_unlock_irqrestore(&port->lock, flags);
+}
+
+static void nptty_destruct(struct tty_port *tport)
+{
+	struct nptty_port *port = to_nptty_port(tport);
+
+	/* the link was stopped by ->shutdown or deletion; be sure of it */
+	cancel_delayed_work_sync(&port->link.state_work);
+	cancel_delayed_work_sync(&port->link.rx_work);
+	cancel_work_sync(&port->link.tx_work);
+	kfifo_free(&port->xmit);
+	kfree(port);
+}
+
+const struct tty_port_operations nptty_port_ops = {
+	.activate = nptty_activate,
+	.shutdown = nptty_shutdown,
+	.carrier_raised = nptty_carrier_raised,
+	.dtr_rts = nptty_dtr_rts,
+	.destruct = nptty_destruct,
+};
+
+/* --- tty_operations --- */
+
+static int nptty_install(struct tty_driver *driver, struct tty_struct *tty)
+{
+	return nptty_port_install(tty);
+}
+
+static int nptty_open(struct tty_struct *tty, struct file *filp)
+{
+	struct nptty_port *port = tty->driver_data;
+	int ret;
+
+	ret = tty_port_open(&port->port, tty, filp);
+	if (ret || (filp->f_flags & O_NONBLOCK))
+		return ret;
+	/* the tty core calls ->close (and so ->shutdown) if this fails */
+	return nptty_link_wait_up(port);
+}
+
+static void nptty_close(struct tty_struct *tty, struct file *filp)
+{
+	struct nptty_port *port = tty->driver_data;
+
+	tty_port_close(&port->port, tty, filp);
+}
+
+static void nptty_cleanup(struct tty_struct *tty)
+{
+	struct nptty_port *port = tty->driver_data;
+
+	tty->driver_data = NULL;
+	nptty_port_put(port);
+}
+
+static void nptty_hangup(struct tty_struct *tty)
+{
+	struct nptty_port *port = tty->driver_data;
+
+	tty_port_hangup(&port->port);
+}
+
+static NPTTY_WRITE_RET nptty_write(struct tty_struct *tty, const u8 *buf,
+				   NPTTY_WRITE_COUNT count)
+{
+	struct nptty_port *port = tty->driver_data;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&port->lock, flags);
+	if (kfifo_initialized(&port->xmit))
+		n = kfifo_in(&port->xmit, buf, count);
+	spin_unlock_irqrestore(&port->lock, flags);
+	if (n)
+		nptty_link_kick_tx(port);
+	return n;
+}
+
+static unsigned int nptty_write_room(struct tty_struct *tty)
+{
+	struct nptty_port *port = tty->driver_data;
+	unsigned long flags;
+	unsigned int room = 0;
+
+	spin_lock_irqsave(&port->lock, flags);
+	if (kfifo_initialized(&port->xmit))
+		room = kfifo_avail(&port->xmit);
+	spin_unlock_irqrestore(&port->lock, flags);
+	return room;
+}
+
+static unsigned int nptty_chars_in_buffer(struct tty_struct *tty)
+{
+	struct nptty_port *port = tty->driver_data;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&port->lock, flags);
+	if (kfifo_initialized(&port->xmit))
+		n = kfifo_len(&port->xmit);
+	n += nptty_link_tx_pending(port);
+	spin_unlock_irqrestore(&port->lock, flags);
+	return n;
+}
+
+static void nptty_flush_buffer(struct tty_struct *tty)
+{
+	struct nptty_port *port = tty->driver_data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&port->lock, flags);
+	nptty_link_flush_tx(port);
+	spin_unlock_irqrestore(&port->lock, flags);
+	tty_wakeup(tty);
+}
+
+static void nptty_throttle(struct tty_struct *tty)
+{
+	nptty_link_throttle(tty->driver_data, true);
+}
+
+static void nptty_unthrottle(struct tty_struct *tty)
+{
+	nptty_link_throttle(tty->driver_data, false);
+}
+
+static void nptty_set_termios(struct tty_struct *tty,
+			      const struct ktermios *old)
+{
+	struct nptty_port *port = tty->driver_data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&port->lock, flags);
+	port->baud = tty_get_baud_rate(tty);
+	port->cflag = tty->termios.c_cflag;
+	port->iflag = tty->termios.c_iflag;
+	spin_unlock_irqrestore(&port->lock, flags);
+	tty_port_set_check_carrier(&port->port, !C_CLOCAL(tty));
+}
+
+static int nptty_tiocmget(struct tty_struct *tty)
+{
+	struct nptty_port *port = tty->driver_data;
+	unsigned long flags;
+	unsigned int m;
+
+	spin_lock_irqsave(&port->lock, flags);
+	m = port->mctrl & (TIOCM_DTR | TIOCM_RTS);
+	spin_unlock_irqrestore(&port->lock, flags);
+	/* without a command port the link itself is the carrier */
+	if (nptty_link_is_up(port))
+		m |= TIOCM_CAR | TIOCM_DSR | TIOCM_CTS;
+	return m;
+}
+
+static int nptty_tiocmset(struct tty_struct *tty, unsigned int set,
+			  unsigned int clear)
+{
+	struct nptty_port *port = tty->driver_data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&port->lock, flags);
+	port->mctrl = (port->mctrl & ~(clear & (TIOCM_DTR | TIOCM_RTS))) |
+		      (set & (TIOCM_DTR | TIOCM_RTS));
+	spin_unlock_irqrestore(&port->lock, flags);
+	return 0;
+}
+
+static int nptty_get_icount(struct tty_struct *tty,
+			    struct serial_icounter_struct *icount)
+{
+	struct nptty_port *port = tty->driver_data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&port->lock, flags);
+	*icount = port->icount;
+	spin_unlock_irqrestore(&port->lock, flags);
+	return 0;
+}
+
+/* TIOCMIWAIT: sleep until one of the asked-for modem inputs changes. */
+static int wait_modem_change(struct nptty_port *port, unsigned long mask)
+{
+	struct serial_icounter_struct a, b;
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&port->lock, flags);
+	a = port->icount;
+	spin_unlock_irqrestore(&port->lock, flags);
+
+	for (;;) {
+		ret = wait_event_interruptible(port->port.delta_msr_wait, ({
+			spin_lock_irqsave(&port->lock, flags);
+			b = port->icount;
+			spin_unlock_irqrestore(&port->lock, flags);
+			memcmp(&a, &b, sizeof(a)) || READ_ONCE(port->dead);
+		}));
+		if (ret)
+			return ret;
+		if (READ_ONCE(port->dead))
+			return -EIO;
+		if (((mask & TIOCM_RNG) && a.rng != b.rng) ||
+		    ((mask & TIOCM_DSR) && a.dsr != b.dsr) ||
+		    ((mask & TIOCM_CD) && a.dcd != b.dcd) ||
+		    ((mask & TIOCM_CTS) && a.cts != b.cts))
+			return 0;
+		a = b;
+	}
+}
+
+static int nptty_ioctl(struct tty_struct *tty, unsigned int cmd,
+		       unsigned long arg)
+{
+	switch (cmd) {
+	case TIOCMIWAIT:
+		return wait_modem_change(tty->driver_data, arg);
+	}
+	return -ENOIOCTLCMD;
+}
+
+static void nptty_wait_until_sent(struct tty_struct *tty, int timeout)
+{
+	struct nptty_port *port = tty->driver_data;
+	unsigned long t = timeout > 0 ? timeout : MAX_SCHEDULE_TIMEOUT;
+
+	/* a dead peer must not hang tcdrain: the TCP user timeout bounds it */
+	t = min(t, msecs_to_jiffies(port->cfg.user_timeout_ms) + HZ);
+	nptty_link_wait_sent(port, t);
+}
+
+static const struct tty_operations nptty_tty_ops = {
+	.install = nptty_install,
+	.open = nptty_open,
+	.close = nptty_close,
+	.cleanup = nptty_cleanup,
+	.hangup = nptty_hangup,
+	.write = nptty_write,
+	.write_room = nptty_write_room,
+	.chars_in_buffer = nptty_chars_in_buffer,
+	.flush_buffer = nptty_flush_buffer,
+	.throttle = nptty_throttle,
+	.unthrottle = nptty_unthrottle,
+	.set_termios = nptty_set_termios,
+	.tiocmget = nptty_tiocmget,
+	.tiocmset = nptty_tiocmset,
+	.get_icount = nptty_get_icount,
+	.ioctl = nptty_ioctl,
+	.wait_until_sent = nptty_wait_until_sent,
+};
+
+int nptty_tty_init(unsigned int lines)
+{
+	struct tty_driver *drv;
+	int ret;
+
+	drv = tty_alloc_driver(lines, TTY_DRIVER_REAL_RAW |
+				      TTY_DRIVER_DYNAMIC_DEV);
+	if (IS_ERR(drv))
+		return PTR_ERR(drv);
+	drv->driver_name = "nptty";
+	drv->name = "ttyNP";
+	drv->major = 0;
+	drv->minor_start = 0;
+	drv->type = TTY_DRIVER_TYPE_SERIAL;
+	drv->subtype = SERIAL_TYPE_NORMAL;
+	drv->init_termios = tty_std_termios;
+	drv->init_termios.c_cflag = B9600 | CS8 | CREAD | HUPCL | CLOCAL;
+	drv->init_termios.c_ispeed = 9600;
+	drv->init_termios.c_ospeed = 9600;
+	tty_set_operations(drv, &nptty_tty_ops);
+
+	ret = tty_register_driver(drv);
+	if (ret) {
+		tty_driver_kref_put(drv);
+		return ret;
+	}
+	nptty_tty_driver = drv;
+	return 0;
+}
+
+void nptty_tty_uninit(void)
+{
+	tty_unregister_driver(nptty_tty_driver);
+	tty_driver_kref_put(nptty_tty_driver);
+}
