@@ -48,3 +48,6 @@ clean:
 	$(MAKE) -C selftests clean
 
 .PHONY: all module userspace selftests deps demo check clean
+
+# Fragments owned by one concern each (install, lint, matrix, debug, bench).
+-include $(sort $(wildcard mk/*.mk))

@@ -10,7 +10,7 @@ KSFT_SKIP=4
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NPCTL=$TOP/userspace/npctl/npctl
 NPSIM=$TOP/userspace/npsim/npsim
-KO=$TOP/nptty.ko
+KO=${NPTTY_KO:-$TOP/nptty.ko}
 
 _t_n=0
 _t_fail=0
