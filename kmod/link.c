@@ -169,6 +169,10 @@ static void link_down(struct nptty_link *link, int err)
 
 	link_teardown(link);
 	link->err = err;
+	if (was_up)
+		WRITE_ONCE(link->down_since, jiffies);
+	/* a drain waiting on a dead link re-checks nptty_link_gave_up() */
+	tty_port_tty_wakeup(&port->port);
 	if (was_up) {
 		atomic64_inc(&port->stats.disconnects);
 		carrier_changed(port);
@@ -405,6 +409,7 @@ int nptty_link_start(struct nptty_port *port, bool nonblock)
 	link->err = 0;
 	link->backoff_ms = LINK_BACKOFF_MIN_MS;
 	link->deadline = jiffies + msecs_to_jiffies(port->cfg.connect_timeout_ms);
+	link->down_since = jiffies;
 	clear_bit(NPTTY_LINK_F_LOST, &link->flags);
 	clear_bit(NPTTY_LINK_F_WAS_UP, &link->flags);
 	clear_bit(NPTTY_LINK_F_THROTTLED, &link->flags);
@@ -479,6 +484,22 @@ int nptty_link_wait_up(struct nptty_port *port)
 bool nptty_link_is_up(struct nptty_port *port)
 {
 	return READ_ONCE(port->link.state) == NPTTY_LINK_UP;
+}
+
+/*
+ * The link has been down for longer than a drain may wait: tcdrain() and
+ * close stop waiting for queued bytes (which stay queued for the next
+ * connection).  The bound is the TCP user timeout, or the connect timeout
+ * when that is off, so a dead NPort never hangs a process.
+ */
+bool nptty_link_gave_up(struct nptty_port *port)
+{
+	struct nptty_link *link = &port->link;
+	u32 ms = port->cfg.user_timeout_ms ?: port->cfg.connect_timeout_ms;
+
+	return READ_ONCE(link->state) != NPTTY_LINK_UP &&
+	       time_after(jiffies, READ_ONCE(link->down_since) +
+			  msecs_to_jiffies(ms));
 }
 
 void nptty_link_kick_tx(struct nptty_port *port)

@@ -29,6 +29,7 @@ struct nptty_link {
 	int err;			/* last failure, positive errno */
 	unsigned int backoff_ms;	/* next reconnect delay */
 	unsigned long deadline;		/* jiffies: connect attempt gives up */
+	unsigned long down_since;	/* jiffies: link left UP (or started) */
 	struct delayed_work rx_work;	/* socket -> flip buffer */
 	struct work_struct tx_work;	/* ring -> socket */
 	struct delayed_work state_work;	/* connect, loss, backoff */
@@ -57,6 +58,7 @@ void nptty_link_kick_tx(struct nptty_port *port);
 void nptty_link_throttle(struct nptty_port *port, bool on);
 int nptty_link_wait_sent(struct nptty_port *port, unsigned long timeout);
 bool nptty_link_is_up(struct nptty_port *port);
+bool nptty_link_gave_up(struct nptty_port *port);
 int nptty_link_wait_up(struct nptty_port *port);
 void nptty_link_flush_tx(struct nptty_port *port);
 unsigned int nptty_link_tx_pending(struct nptty_port *port);

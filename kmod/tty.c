@@ -177,6 +177,9 @@ static unsigned int nptty_chars_in_buffer(struct tty_struct *tty)
 	unsigned long flags;
 	unsigned int n = 0;
 
+	/* what a dead link cannot send no longer holds up a drain */
+	if (nptty_link_gave_up(port))
+		return 0;
 	spin_lock_irqsave(&port->lock, flags);
 	if (kfifo_initialized(&port->xmit))
 		n = kfifo_len(&port->xmit);
