@@ -292,8 +292,7 @@ range:
 	fprintf(stderr, "npsim: port numbers past 65535\n");
 	return -1;
 bad:
-	fprintf(stderr, "npsim: bad value for option '%s': '%s'\n",
-		argv[optind - 1][0] == '-' ? argv[optind - 1] : "?", optarg);
+	fprintf(stderr, "npsim: bad option value '%s' (see --help)\n", optarg);
 	return -1;
 }
 
