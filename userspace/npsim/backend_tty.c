@@ -4,7 +4,8 @@
  *   pty    a new pty pair; npsim keeps the master (the NPort's UART) and
  *          holds the slave open, so a test opens the slave path and acts as
  *          the serial device.  Settings are applied to the slave with
- *          tcsetattr (+ termios2 for any rate) so they can be read back;
+ *          tcsetattr (+ termios2 for any rate) so they can be read back
+ *          (all but data bits and PARENB, which a pty cannot hold);
  *          modem inputs follow the loopback wiring.
  *   tty    a real serial device (/dev/ttyUSB0...): settings, DTR/RTS and
  *          break go to the device, modem inputs and error counters are
@@ -173,6 +174,13 @@ static int fd_apply(struct sim_port *p)
 	}
 	if (s->crtscts)
 		t.c_cflag |= CRTSCTS;
+	/*
+	 * A Linux pty keeps only CS8 and no PARENB (recent kernels even
+	 * fail tcsetattr with EINVAL otherwise): write what it can hold; the
+	 * real values are in the event log and the control socket's state.
+	 */
+	if (p->slave_fd >= 0)
+		t.c_cflag = (t.c_cflag & ~(CSIZE | PARENB)) | CS8;
 	t.c_iflag &= ~(IXON | IXOFF | IXANY);
 	if (s->ixon)
 		t.c_iflag |= IXON;
