@@ -10,6 +10,7 @@
 
 npsim_need
 t_plan 4
+npsim_tmpdir
 
 # Three ports on consecutive free-port bases.
 dbase=$(free_port) cbase=$(free_port)
