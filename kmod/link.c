@@ -20,6 +20,12 @@
  *  - Work items take no port reference: stop() cancels them synchronously
  *    after detaching the callbacks and before the port can be freed.
  *
+ * With a command port, the command socket connects first, alongside the
+ * data socket; once both are up it is handed to cmd.c and every setting is
+ * re-sent (nptty_cmd_sync()) before the link is UP and data flows.  A
+ * command-port failure (cmd.c calls nptty_link_fail()) takes the whole link
+ * down like a data-socket failure.
+ *
  * Data guarantees: bytes accepted by write() stay in the ring (or tx_buf)
  * until the socket takes them; across a reconnect they are sent on the new
  * connection.  Bytes the dead socket had taken but the peer had not
@@ -31,6 +37,7 @@
 #include <linux/slab.h>
 #include <linux/tty_flip.h>
 
+#include "cmd.h"
 #include "link.h"
 #include "netlink.h"
 #include "port.h"
@@ -125,7 +132,18 @@ static void link_teardown(struct nptty_link *link)
 	struct nptty_port *port = link_port(link);
 	struct socket *sock = link->sock;
 
+	struct socket *csock;
+
 	lockdep_assert_held(&link->mutex);
+	csock = nptty_cmd_detach(port);
+	if (csock)
+		nptty_sock_close(csock);
+	nptty_cmd_cancel(port);
+	if (link->csock) {
+		nptty_sock_detach(link->csock, &link->csaved);
+		nptty_sock_close(link->csock);
+		link->csock = NULL;
+	}
 	if (!sock)
 		return;
 	nptty_sock_detach(sock, &link->saved);
@@ -134,29 +152,54 @@ static void link_teardown(struct nptty_link *link)
 	nptty_sock_close(sock);
 }
 
-/* The carrier (DCD) changed: count it and wake TIOCMIWAIT and opens. */
-static void carrier_changed(struct nptty_port *port)
+/*
+ * The link came up or went down.  Without a command port the link is the
+ * carrier (DCD); with one, DCD is the NPort's own line: unknown (off) while
+ * the link is down, and set from PORT_INIT's reply and NOTIFY once it is up.
+ * Count the change and wake TIOCMIWAIT and blocked opens.
+ */
+static void carrier_changed(struct nptty_port *port, bool up)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&port->lock, flags);
-	port->icount.dcd++;
-	spin_unlock_irqrestore(&port->lock, flags);
+	if (!nptty_cmd_configured(port)) {
+		spin_lock_irqsave(&port->lock, flags);
+		port->icount.dcd++;
+		spin_unlock_irqrestore(&port->lock, flags);
+	} else if (!up) {
+		nptty_cmd_clear_inputs(port);
+	}
 	wake_up_interruptible(&port->port.delta_msr_wait);
 	wake_up_interruptible(&port->port.open_wait);
 }
 
+static void link_down(struct nptty_link *link, int err);
+
 static void link_up(struct nptty_link *link)
 {
 	struct nptty_port *port = link_port(link);
+	int ret;
 
+	if (!test_bit(NPTTY_LINK_F_WANTED, &link->flags))
+		return;		/* stopping */
+	if (link->csock) {
+		/* hand the command socket over, then resync every setting */
+		nptty_sock_detach(link->csock, &link->csaved);
+		nptty_cmd_attach(port, link->csock);
+		link->csock = NULL;
+		ret = nptty_cmd_sync(port);
+		if (ret) {
+			link_down(link, -ret);
+			return;
+		}
+	}
 	link->err = 0;
 	link->backoff_ms = LINK_BACKOFF_MIN_MS;
 	set_bit(NPTTY_LINK_F_WAS_UP, &link->flags);
 	clear_bit(NPTTY_LINK_F_LOST, &link->flags);
 	set_state(link, NPTTY_LINK_UP);
 	atomic64_inc(&port->stats.connects);
-	carrier_changed(port);
+	carrier_changed(port, true);
 	nptty_genl_notify(port, NPTTY_NTF_LINK_UP);
 	mod_delayed_work(nptty_wq, &link->rx_work, 0);
 	queue_work(nptty_wq, &link->tx_work);
@@ -175,7 +218,7 @@ static void link_down(struct nptty_link *link, int err)
 	tty_port_tty_wakeup(&port->port);
 	if (was_up) {
 		atomic64_inc(&port->stats.disconnects);
-		carrier_changed(port);
+		carrier_changed(port, false);
 		nptty_genl_notify(port, NPTTY_NTF_LINK_DOWN);
 	}
 	if (was_up && port->cfg.loss_policy == NPTTY_LOSS_HANGUP) {
@@ -194,6 +237,20 @@ static void link_connect(struct nptty_link *link)
 	struct socket *sock;
 	int ret;
 
+	if (port->cfg.cmd_port) {
+		ret = nptty_sock_create(port->net, &port->cfg, &sock);
+		if (ret) {
+			link_down(link, -ret);
+			return;
+		}
+		nptty_sock_attach(sock, link, &link_cbs, &link->csaved);
+		link->csock = sock;
+		ret = nptty_sock_connect(sock, &port->cfg, port->cfg.cmd_port);
+		if (ret && ret != -EINPROGRESS) {
+			link_down(link, -ret);
+			return;
+		}
+	}
 	ret = nptty_sock_create(port->net, &port->cfg, &sock);
 	if (ret) {
 		link_down(link, -ret);
@@ -203,34 +260,49 @@ static void link_connect(struct nptty_link *link)
 	link->sock = sock;
 	ret = nptty_sock_connect(sock, &port->cfg,
 				 ntohs(((struct sockaddr_in *)&port->cfg.addr)->sin_port));
-	if (!ret)
-		link_up(link);
-	else if (ret == -EINPROGRESS)
-		queue_state(link, max_t(long, link->deadline - jiffies, 0));
-	else
+	if (ret && ret != -EINPROGRESS)
 		link_down(link, -ret);
+	else
+		queue_state(link, 0);	/* check both sockets */
 }
 
-static void link_check_connect(struct nptty_link *link)
+/* 1: connected, 0: still connecting, -errno: failed. */
+static int sock_connected(struct socket *sock)
 {
-	struct sock *sk = link->sock->sk;
+	struct sock *sk = sock->sk;
 	int err;
 
 	switch (READ_ONCE(sk->sk_state)) {
 	case TCP_ESTABLISHED:
-		link_up(link);
-		return;
+		return 1;
 	case TCP_SYN_SENT:
 	case TCP_SYN_RECV:
-		if (time_after_eq(jiffies, link->deadline))
-			link_down(link, ETIMEDOUT);
-		else
-			queue_state(link, link->deadline - jiffies);
-		return;
+		return 0;
 	default:
-		err = -sock_error(sk);
-		link_down(link, err ?: ECONNREFUSED);
+		err = sock_error(sk);
+		return err ?: -ECONNREFUSED;
 	}
+}
+
+static void link_check_connect(struct nptty_link *link)
+{
+	int d, c = 1;
+
+	d = sock_connected(link->sock);
+	if (link->csock)
+		c = sock_connected(link->csock);
+	if (c < 0 || d < 0) {
+		link_down(link, -(c < 0 ? c : d));
+		return;
+	}
+	if (c && d) {
+		link_up(link);
+		return;
+	}
+	if (time_after_eq(jiffies, link->deadline))
+		link_down(link, ETIMEDOUT);
+	else
+		queue_state(link, link->deadline - jiffies);
 }
 
 static void link_state_work(struct work_struct *work)
@@ -254,7 +326,9 @@ static void link_state_work(struct work_struct *work)
 	case NPTTY_LINK_UP:
 		if (!test_and_clear_bit(NPTTY_LINK_F_LOST, &link->flags))
 			break;
-		err = link->sock ? -sock_error(link->sock->sk) : 0;
+		err = xchg(&link->lost_err, 0);
+		if (!err && link->sock)
+			err = -sock_error(link->sock->sk);
 		link_down(link, err ?: ECONNRESET);
 		break;
 	case NPTTY_LINK_BACKOFF:
@@ -273,10 +347,19 @@ out:
 /* Mark the link lost from rx/tx; the state work decides what follows. */
 static void link_lost(struct nptty_link *link, int err)
 {
-	if (link->sock && err)
-		link->sock->sk->sk_err = err;
+	cmpxchg(&link->lost_err, 0, err);
 	set_bit(NPTTY_LINK_F_LOST, &link->flags);
 	queue_state(link, 0);
+}
+
+/* The command link failed (any context): take the whole link down. */
+void nptty_link_fail(struct nptty_port *port, int err)
+{
+	struct nptty_link *link = &port->link;
+
+	if (READ_ONCE(link->state) != NPTTY_LINK_UP)
+		return;	/* connecting: the sync reports it */
+	link_lost(link, err);
 }
 
 static void link_tx_work(struct work_struct *work)
@@ -410,6 +493,7 @@ int nptty_link_start(struct nptty_port *port, bool nonblock)
 	link->backoff_ms = LINK_BACKOFF_MIN_MS;
 	link->deadline = jiffies + msecs_to_jiffies(port->cfg.connect_timeout_ms);
 	link->down_since = jiffies;
+	link->lost_err = 0;
 	clear_bit(NPTTY_LINK_F_LOST, &link->flags);
 	clear_bit(NPTTY_LINK_F_WAS_UP, &link->flags);
 	clear_bit(NPTTY_LINK_F_THROTTLED, &link->flags);
@@ -428,6 +512,7 @@ void nptty_link_stop(struct nptty_port *port)
 
 	lockdep_assert_held(&port->port.mutex);
 	clear_bit(NPTTY_LINK_F_WANTED, &link->flags);
+	nptty_cmd_abort(port);	/* a sync in the state work stops waiting */
 	mutex_lock(&link->mutex);
 	if (link->state == NPTTY_LINK_UP) {
 		atomic64_inc(&port->stats.disconnects);

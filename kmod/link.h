@@ -23,6 +23,8 @@ enum {
 struct nptty_link {
 	struct mutex mutex;		/* sock, state, err, tx_buf; socket I/O */
 	struct socket *sock;		/* data socket; NULL while down */
+	struct socket *csock;		/* command socket while connecting */
+	int lost_err;			/* why F_LOST was set, positive errno */
 	unsigned long flags;		/* NPTTY_LINK_F_* */
 	unsigned int tx_gen;		/* bumped by a flush; port->lock */
 	u8 state;			/* enum nptty_link_state */
@@ -49,12 +51,14 @@ struct nptty_link {
 	size_t tx_len, tx_off;
 
 	struct nptty_sock_cbs saved;	/* the socket's own callbacks */
+	struct nptty_sock_cbs csaved;	/* the command socket's own */
 };
 
 void nptty_link_init(struct nptty_link *link);
 int nptty_link_start(struct nptty_port *port, bool nonblock);
 void nptty_link_stop(struct nptty_port *port);
 void nptty_link_kick_tx(struct nptty_port *port);
+void nptty_link_fail(struct nptty_port *port, int err);
 void nptty_link_throttle(struct nptty_port *port, bool on);
 int nptty_link_wait_sent(struct nptty_port *port, unsigned long timeout);
 bool nptty_link_is_up(struct nptty_port *port);

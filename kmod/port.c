@@ -8,7 +8,9 @@
  *     holds it around ->activate() and ->shutdown(), so link start/stop nest
  *     inside it.  Deletion takes it to stop the link.
  *  3. port->link.mutex: the data socket and all I/O on it (link.c).
- *  4. port->lock (spinlock, irqsave): transmit ring, modem bits, icount.
+ *  4. port->cmd.req_mutex, then port->cmd.mutex: the command port (cmd.c).
+ *  5. port->lock (spinlock, irqsave): transmit ring, modem bits, icount,
+ *     termios copy, cfg copy.
  *  sk->sk_callback_lock is only taken in sock.c, below everything else.
  *
  * Lifetime: struct nptty_port embeds a tty_port whose kref counts:
@@ -125,10 +127,12 @@ struct nptty_port *nptty_port_create(struct net *net,
 	port->cfg = *cfg;
 	spin_lock_init(&port->lock);
 	port->mctrl = 0;
+	port->termios = nptty_tty_driver->init_termios;
 	port->baud = tty_termios_baud_rate(&nptty_tty_driver->init_termios);
 	port->cflag = nptty_tty_driver->init_termios.c_cflag;
 	port->iflag = nptty_tty_driver->init_termios.c_iflag;
 	nptty_link_init(&port->link);
+	nptty_cmd_init(&port->cmd);
 
 	mutex_lock(&nptty_ports_lock);
 	if (find_duplicate(net, cfg)) {

@@ -14,6 +14,7 @@
 #include <net/net_namespace.h>
 #include <linux/nptty.h>
 
+#include "cmd.h"
 #include "link.h"
 
 /* What an administrator sets; copied at creation, changed by PORT_SET. */
@@ -48,14 +49,17 @@ struct nptty_port {
 
 	struct nptty_port_cfg cfg;	/* written under lock (and ports lock) */
 
-	spinlock_t lock;		/* xmit, tx_gen, mctrl, icount; irqsave */
+	spinlock_t lock;		/* xmit, tx_gen, mctrl, icount, termios */
 	struct kfifo xmit;		/* transmit ring, allocated while open */
 	unsigned int mctrl;		/* TIOCM_* outputs and cached inputs */
 	struct serial_icounter_struct icount;
-	u32 baud;			/* last termios, for reports */
+	struct ktermios termios;	/* last set_termios, for resync */
+	bool break_on;			/* break asserted: resync it */
+	u32 baud;			/* from termios, for reports */
 	u32 cflag, iflag;
 
 	struct nptty_link link;
+	struct nptty_cmdlink cmd;
 	struct nptty_stats stats;
 };
 

@@ -15,6 +15,7 @@
 #include <linux/tty.h>
 #include <linux/tty_flip.h>
 
+#include "cmd.h"
 #include "compat.h"
 #include "link.h"
 #include "port.h"
@@ -63,11 +64,17 @@ static void nptty_shutdown(struct tty_port *tport)
 	kfifo_free(&fifo);
 }
 
+/* DCD: the link, and with a command port the NPort's DCD line too. */
 static NPTTY_CARRIER_RET nptty_carrier_raised(struct tty_port *tport)
 {
-	return nptty_link_is_up(to_nptty_port(tport));
+	struct nptty_port *port = to_nptty_port(tport);
+
+	if (!nptty_link_is_up(port))
+		return false;
+	return !nptty_cmd_configured(port) || (READ_ONCE(port->mctrl) & TIOCM_CAR);
 }
 
+/* Called on open (raise) and on a HUPCL close (drop), with the link up. */
 static void nptty_dtr_rts(struct tty_port *tport, NPTTY_DTR_RTS_ARG on)
 {
 	struct nptty_port *port = to_nptty_port(tport);
@@ -79,6 +86,7 @@ static void nptty_dtr_rts(struct tty_port *tport, NPTTY_DTR_RTS_ARG on)
 	else
 		port->mctrl &= ~(TIOCM_DTR | TIOCM_RTS);
 	spin_unlock_irqrestore(&port->lock, flags);
+	nptty_cmd_linectrl(port);
 }
 
 static void nptty_destruct(struct tty_port *tport)
@@ -196,7 +204,19 @@ static void nptty_flush_buffer(struct tty_struct *tty)
 	spin_lock_irqsave(&port->lock, flags);
 	nptty_link_flush_tx(port);
 	spin_unlock_irqrestore(&port->lock, flags);
+	nptty_cmd_queue(port, NPTTY_CMD_P_FLUSH_TX);
 	tty_wakeup(tty);
+}
+
+/* tcflow(TCOOFF/TCOON), ^S/^Q: atomic context, so queued. */
+static void nptty_stop(struct tty_struct *tty)
+{
+	nptty_cmd_queue(tty->driver_data, NPTTY_CMD_P_XOFF);
+}
+
+static void nptty_start(struct tty_struct *tty)
+{
+	nptty_cmd_queue(tty->driver_data, NPTTY_CMD_P_XON);
 }
 
 static void nptty_throttle(struct tty_struct *tty)
@@ -213,14 +233,23 @@ static void nptty_set_termios(struct tty_struct *tty,
 			      const struct ktermios *old)
 {
 	struct nptty_port *port = tty->driver_data;
+	bool was_b0 = old && !(old->c_cflag & CBAUD);
 	unsigned long flags;
 
 	spin_lock_irqsave(&port->lock, flags);
+	port->termios = tty->termios;
 	port->baud = tty_get_baud_rate(tty);
 	port->cflag = tty->termios.c_cflag;
 	port->iflag = tty->termios.c_iflag;
+	/* B0 hangs up: drop DTR and RTS; leaving B0 raises them again */
+	if (!C_BAUD(tty))
+		port->mctrl &= ~(TIOCM_DTR | TIOCM_RTS);
+	else if (was_b0)
+		port->mctrl |= TIOCM_DTR | TIOCM_RTS;
 	spin_unlock_irqrestore(&port->lock, flags);
 	tty_port_set_check_carrier(&port->port, !C_CLOCAL(tty));
+	/* returns once the NPort acknowledged (or the command timeout) */
+	nptty_cmd_set_termios(port);
 }
 
 static int nptty_tiocmget(struct tty_struct *tty)
@@ -229,11 +258,12 @@ static int nptty_tiocmget(struct tty_struct *tty)
 	unsigned long flags;
 	unsigned int m;
 
+	/* cached: no network round trip */
 	spin_lock_irqsave(&port->lock, flags);
-	m = port->mctrl & (TIOCM_DTR | TIOCM_RTS);
+	m = port->mctrl;
 	spin_unlock_irqrestore(&port->lock, flags);
 	/* without a command port the link itself is the carrier */
-	if (nptty_link_is_up(port))
+	if (!nptty_cmd_configured(port) && nptty_link_is_up(port))
 		m |= TIOCM_CAR | TIOCM_DSR | TIOCM_CTS;
 	return m;
 }
@@ -243,12 +273,27 @@ static int nptty_tiocmset(struct tty_struct *tty, unsigned int set,
 {
 	struct nptty_port *port = tty->driver_data;
 	unsigned long flags;
+	int ret;
 
 	spin_lock_irqsave(&port->lock, flags);
 	port->mctrl = (port->mctrl & ~(clear & (TIOCM_DTR | TIOCM_RTS))) |
 		      (set & (TIOCM_DTR | TIOCM_RTS));
 	spin_unlock_irqrestore(&port->lock, flags);
-	return 0;
+	ret = nptty_cmd_linectrl(port);
+	return ret == -ENOTCONN ? 0 : ret;	/* applied on connect */
+}
+
+/* TIOCSBRK/TIOCCBRK and tcsendbreak (the tty core times it). */
+static int nptty_break_ctl(struct tty_struct *tty, int state)
+{
+	struct nptty_port *port = tty->driver_data;
+	int ret;
+
+	if (!nptty_cmd_configured(port))
+		return -EOPNOTSUPP;	/* a raw TCP server cannot send one */
+	WRITE_ONCE(port->break_on, state != 0);
+	ret = nptty_cmd_break(port, state != 0);
+	return ret == -ENOTCONN ? 0 : ret;	/* applied on connect */
 }
 
 static int nptty_get_icount(struct tty_struct *tty,
@@ -300,6 +345,11 @@ static int nptty_ioctl(struct tty_struct *tty, unsigned int cmd,
 	switch (cmd) {
 	case TIOCMIWAIT:
 		return wait_modem_change(tty->driver_data, arg);
+	case TCFLSH:
+		/* the NPort's input queue; output goes via ->flush_buffer */
+		if (arg == TCIFLUSH || arg == TCIOFLUSH)
+			nptty_cmd_queue(tty->driver_data, NPTTY_CMD_P_FLUSH_RX);
+		break;
 	}
 	return -ENOIOCTLCMD;
 }
@@ -308,10 +358,16 @@ static void nptty_wait_until_sent(struct tty_struct *tty, int timeout)
 {
 	struct nptty_port *port = tty->driver_data;
 	unsigned long t = timeout > 0 ? timeout : MAX_SCHEDULE_TIMEOUT;
+	unsigned long end;
 
 	/* a dead peer must not hang tcdrain: the TCP user timeout bounds it */
 	t = min(t, msecs_to_jiffies(port->cfg.user_timeout_ms) + HZ);
-	nptty_link_wait_sent(port, t);
+	end = jiffies + t;
+	if (nptty_link_wait_sent(port, t))
+		return;
+	/* then until the NPort's own output queue is empty */
+	if (time_before(jiffies, end))
+		nptty_cmd_drain(port, end - jiffies);
 }
 
 static const struct tty_operations nptty_tty_ops = {
@@ -329,6 +385,9 @@ static const struct tty_operations nptty_tty_ops = {
 	.set_termios = nptty_set_termios,
 	.tiocmget = nptty_tiocmget,
 	.tiocmset = nptty_tiocmset,
+	.break_ctl = nptty_break_ctl,
+	.stop = nptty_stop,
+	.start = nptty_start,
 	.get_icount = nptty_get_icount,
 	.ioctl = nptty_ioctl,
 	.wait_until_sent = nptty_wait_until_sent,
