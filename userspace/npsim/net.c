@@ -227,8 +227,10 @@ struct conn *conn_accept(struct listener *l)
 
 void conn_close(struct conn *c, const char *why)
 {
-	if (c->dead)
+	if (c->dead || c->closing)
 		return;
+	c->closing = true;
+	conn_write(c);		/* last chance for what is queued */
 	c->dead = true;
 	close(c->fd);
 	c->fd = -1;
@@ -332,9 +334,9 @@ static void conn_read_data(struct conn *c)
 		conn_close(c, "out of memory");
 		return;
 	}
-	if (read_limit(c, 1) == 0)
-		conn_close(c, "fault close-after");
 	serial_pump(p);
+	if (!c->dead && read_limit(c, 1) == 0)
+		conn_close(c, "fault close-after");
 }
 
 static void conn_read_cmd(struct conn *c)

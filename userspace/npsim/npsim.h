@@ -44,7 +44,8 @@ struct conn {
 	struct buf in;		/* command requests not yet handled */
 	struct buf out;		/* bytes to send */
 	uint64_t rx_bytes, tx_bytes;
-	bool dead;		/* close at the next loop turn */
+	bool dead;		/* closed; freed at the next loop turn */
+	bool closing;		/* inside conn_close() */
 
 	/* command port only */
 	bool notify;		/* NOTIFY enabled on this connection */
