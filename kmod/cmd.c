@@ -156,10 +156,8 @@ static void handle_notify(struct nptty_port *port,
 		port->icount.brk++;
 	spin_unlock_irqrestore(&port->lock, flags);
 
-	if (r->events & NPTTY_ASPP_EV_BREAK) {
-		tty_insert_flip_char(&port->port, 0, TTY_BREAK);
-		tty_flip_buffer_push(&port->port);
-	}
+	if (r->events & NPTTY_ASPP_EV_BREAK)
+		nptty_link_rx_break(port);
 	if (r->events & NPTTY_ASPP_EV_MSR)
 		update_inputs(port, r->msr & NPTTY_ASPP_MSR_DSR,
 			      r->msr & NPTTY_ASPP_MSR_CTS,

@@ -352,6 +352,13 @@ static void link_lost(struct nptty_link *link, int err)
 	queue_state(link, 0);
 }
 
+/* A received break (NOTIFY): the rx work puts it in the flip buffer. */
+void nptty_link_rx_break(struct nptty_port *port)
+{
+	set_bit(NPTTY_LINK_F_BREAK, &port->link.flags);
+	mod_delayed_work(nptty_wq, &port->link.rx_work, 0);
+}
+
 /* The command link failed (any context): take the whole link down. */
 void nptty_link_fail(struct nptty_port *port, int err)
 {
@@ -418,6 +425,9 @@ static void link_rx_work(struct work_struct *work)
 	int ret;
 
 	mutex_lock(&link->mutex);
+	/* the flip buffer has one producer: this work (see cmd.c for breaks) */
+	if (test_and_clear_bit(NPTTY_LINK_F_BREAK, &link->flags))
+		pushed |= tty_insert_flip_char(&port->port, 0, TTY_BREAK) > 0;
 	while (budget && !test_bit(NPTTY_LINK_F_THROTTLED, &link->flags)) {
 		if (link->rx_off < link->rx_len) {
 			ret = tty_insert_flip_string(&port->port,

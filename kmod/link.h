@@ -18,6 +18,7 @@ enum {
 	NPTTY_LINK_F_THROTTLED,	/* the tty throttled: do not read the socket */
 	NPTTY_LINK_F_LOST,	/* a callback saw the connection die */
 	NPTTY_LINK_F_WAS_UP,	/* came up at least once since the open */
+	NPTTY_LINK_F_BREAK,	/* the NPort saw a break: insert TTY_BREAK */
 };
 
 struct nptty_link {
@@ -59,6 +60,7 @@ int nptty_link_start(struct nptty_port *port, bool nonblock);
 void nptty_link_stop(struct nptty_port *port);
 void nptty_link_kick_tx(struct nptty_port *port);
 void nptty_link_fail(struct nptty_port *port, int err);
+void nptty_link_rx_break(struct nptty_port *port);
 void nptty_link_throttle(struct nptty_port *port, bool on);
 int nptty_link_wait_sent(struct nptty_port *port, unsigned long timeout);
 bool nptty_link_is_up(struct nptty_port *port);
