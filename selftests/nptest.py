@@ -1,0 +1,334 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Python helpers for nptty's link and data selftests (a library, not a test).
+
+The test scripts (link_*.sh, data_*.sh) do their setup in shell with lib.sh
+and run their tty-side steps in Python with this module:
+
+  TAP          t.plan(n), t.ok(cond, desc), t.done() -> kselftest exit code
+  npctl        add(), show(), delete(), stat(): the npctl tool, JSON output
+  Peer         a peer.py process (a TCP server), its reports, kill()
+  tty helpers  open_tty(), raw(), tiocmget(), outq(), miwait_thread(), ...
+  waiting      wait_for(pred, secs): poll until true or give up (no timing
+               is asserted anywhere: bounds are hang guards)
+"""
+import errno
+import fcntl
+import json
+import os
+import queue
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+import tty
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NPCTL = os.path.join(TOP, "userspace", "npctl", "npctl")
+PEER = os.path.join(TOP, "selftests", "peer.py")
+
+
+# --- TAP, numbered by this process (one TAP stream per test script) ---
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def plan(self, n):
+        print(f"1..{n}", flush=True)
+
+    def ok(self, cond, desc):
+        self.n += 1
+        if not cond:
+            self.failed += 1
+        print(f"{'' if cond else 'not '}ok {self.n} {desc}", flush=True)
+        return cond
+
+    def diag(self, msg):
+        print(f"# {msg}", flush=True)
+
+    def done(self):
+        return 1 if self.failed else 0
+
+
+t = Tap()
+
+
+def ename(e):
+    """errno name of an int errno, or 'ok' for None/0."""
+    return errno.errorcode.get(e, str(e)) if e else "ok"
+
+
+# --- npctl ---
+
+def _ns_prefix(ns):
+    return ["ip", "netns", "exec", ns] if ns else []
+
+
+def npctl(*args, ns=None, check=True):
+    r = subprocess.run(_ns_prefix(ns) + [NPCTL] + [str(a) for a in args],
+                       capture_output=True, text=True)
+    if check and r.returncode:
+        raise RuntimeError(f"npctl {' '.join(map(str, args))}: {r.stderr}")
+    return r
+
+
+def add(addr, *opts, ns=None):
+    """Add a port (no command port); return its tty name."""
+    return npctl("add", addr, "no-cmd", *opts, ns=ns).stdout.strip()
+
+
+def delete(name, ns=None):
+    return npctl("del", name, ns=ns, check=False).returncode
+
+
+def show(name, ns=None):
+    """The port's JSON object, or None when it does not exist."""
+    r = npctl("-j", "show", name, ns=ns, check=False)
+    if r.returncode:
+        return None
+    ports = json.loads(r.stdout)
+    return ports[0] if ports else None
+
+
+def stat(name, key, ns=None):
+    p = show(name, ns)
+    return p["stats"][key] if p else None
+
+
+def state(name, ns=None):
+    p = show(name, ns)
+    return p["state"] if p else None
+
+
+# --- waiting ---
+
+def wait_for(pred, secs, step=0.02):
+    """Poll pred() until it is true (return True) or secs pass (False)."""
+    end = time.monotonic() + secs
+    while True:
+        if pred():
+            return True
+        if time.monotonic() >= end:
+            return False
+        time.sleep(step)
+
+
+# --- peers ---
+
+class Peer:
+    """peer.py in a child process; its report lines are collected."""
+
+    def __init__(self, port, mode, *args, bind=None, ns=None):
+        cmd = _ns_prefix(ns) + [sys.executable, PEER]
+        if bind:
+            cmd += ["--bind", bind]
+        cmd += [str(port), mode] + [str(a) for a in args]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
+                                     start_new_session=True)
+        self.lines = []
+        self.cond = threading.Condition()
+        threading.Thread(target=self._reader, daemon=True).start()
+        if not self.wait_line("listening", 15):
+            raise RuntimeError(f"peer on {port} did not start")
+
+    def _reader(self):
+        for line in self.proc.stdout:
+            with self.cond:
+                self.lines.append(line.split())
+                self.cond.notify_all()
+        with self.cond:
+            self.lines.append(["exit"])
+            self.cond.notify_all()
+
+    def find(self, word, nth=1):
+        """The nth report line starting with word, as a list, or None."""
+        with self.cond:
+            got = [ln for ln in self.lines if ln and ln[0] == word]
+        return got[nth - 1] if len(got) >= nth else None
+
+    def count(self, word):
+        with self.cond:
+            return sum(1 for ln in self.lines if ln and ln[0] == word)
+
+    def wait_line(self, word, secs, nth=1):
+        end = time.monotonic() + secs
+        with self.cond:
+            while True:
+                got = [ln for ln in self.lines if ln and ln[0] == word]
+                if len(got) >= nth:
+                    return got[nth - 1]
+                left = end - time.monotonic()
+                if left <= 0:
+                    return None
+                self.cond.wait(left)
+
+    def signal(self, sig):
+        os.killpg(self.proc.pid, sig)
+
+    def pause(self):
+        self.signal(signal.SIGUSR1)
+
+    def resume(self):
+        self.signal(signal.SIGUSR2)
+
+    def kill(self):
+        """SIGKILL: its sockets are closed by the kernel (RST if unread)."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+
+
+# --- tty side ---
+
+def open_tty(path, nonblock=False, raw_mode=True):
+    """Open a ttyNP (O_NOCTTY); return (fd, None) or (None, errno)."""
+    flags = os.O_RDWR | os.O_NOCTTY | (os.O_NONBLOCK if nonblock else 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        return None, e.errno
+    if raw_mode:
+        raw(fd)
+    return fd, None
+
+
+def raw(fd):
+    tty.setraw(fd)
+    a = termios.tcgetattr(fd)
+    a[2] |= termios.CLOCAL
+    termios.tcsetattr(fd, termios.TCSANOW, a)
+
+
+def set_nonblock(fd, on):
+    fl = fcntl.fcntl(fd, fcntl.F_GETFL)
+    fl = fl | os.O_NONBLOCK if on else fl & ~os.O_NONBLOCK
+    fcntl.fcntl(fd, fcntl.F_SETFL, fl)
+
+
+def _ioctl_int(fd, req, val=0):
+    buf = fcntl.ioctl(fd, req, struct.pack("i", val))
+    return struct.unpack("i", buf)[0]
+
+
+def tiocmget(fd):
+    return _ioctl_int(fd, termios.TIOCMGET)
+
+
+def outq(fd):
+    """TIOCOUTQ: bytes the driver holds (chars_in_buffer)."""
+    return _ioctl_int(fd, termios.TIOCOUTQ)
+
+
+def carrier(fd):
+    return bool(tiocmget(fd) & termios.TIOCM_CAR)
+
+
+def miwait_thread(fd, mask=termios.TIOCM_CD):
+    """Start a TIOCMIWAIT on fd in a thread; result() gives 'ok' or errno."""
+    res = queue.Queue()
+
+    def run():
+        try:
+            fcntl.ioctl(fd, termios.TIOCMIWAIT, mask)
+            res.put("ok")
+        except OSError as e:
+            res.put(ename(e.errno))
+    th = threading.Thread(target=run, daemon=True)
+    th.start()
+
+    def result(secs=0):
+        try:
+            return res.get(timeout=secs) if secs else res.get_nowait()
+        except queue.Empty:
+            return None
+    return result
+
+
+def in_thread(fn, *args):
+    """Run fn(*args) in a daemon thread; result(secs) -> ('ret', v) |
+    ('err', errno) | None while it still runs."""
+    res = queue.Queue()
+
+    def run():
+        try:
+            res.put(("ret", fn(*args)))
+        except OSError as e:
+            res.put(("err", ename(e.errno)))
+    threading.Thread(target=run, daemon=True).start()
+
+    def result(secs=0):
+        try:
+            return res.get(timeout=secs) if secs else res.get_nowait()
+        except queue.Empty:
+            return None
+    return result
+
+
+def write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view[:65536])
+        view = view[n:]
+    return len(data)
+
+
+def read_n(fd, n, secs):
+    """Read up to n bytes within secs; stop early at EOF."""
+    out = bytearray()
+    end = time.monotonic() + secs
+    while len(out) < n:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        r, _, _ = select.select([fd], [], [], min(left, 1.0))
+        if not r:
+            continue
+        try:
+            b = os.read(fd, min(65536, n - len(out)))
+        except BlockingIOError:
+            continue
+        if not b:
+            break
+        out += b
+    return bytes(out)
+
+
+def read_file(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return b""
+
+
+# --- namespaces made by linkns.bash (names in $NS_A, $NS_B) ---
+
+def blackhole(on):
+    """Drop (on) or pass (off) every TCP segment the peer namespace gets."""
+    subprocess.run(["ip", "netns", "exec", os.environ["NS_B"], "iptables",
+                    "-A" if on else "-D", "INPUT", "-p", "tcp", "-j", "DROP"],
+                   check=True)
+
+
+def free_port():
+    """A loopback TCP port nobody listens on (bound once, then released)."""
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def pattern(n, seed):
+    """n deterministic pseudo-random bytes; peer.py makes the same ones."""
+    import random
+    return random.Random(seed).randbytes(n)
