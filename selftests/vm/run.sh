@@ -4,6 +4,15 @@
 #   selftests/vm/run.sh [-k KREL] [-K BZIMAGE] [-m MEM] [-s SMP] [-t TIMEOUT]
 #                       [-o OUTDIR] [-w DIR]... [-i] -- CMD [ARGS...]
 #
+#   -k KREL     Debian kernel release, e.g. 6.1.0-56-amd64 (default: see Flow 1)
+#   -K BZIMAGE  boot this kernel instead of a Debian one (see the end)
+#   -m MEM      guest memory, MiB (1024)
+#   -s SMP      guest CPUs (2)
+#   -t TIMEOUT  seconds for the whole run, boot included (600)
+#   -o OUTDIR   the guest's result dir (default: a temporary dir)
+#   -w DIR      make host DIR writable in the guest (tmpfs overlay, discarded)
+#   -i          interactive: CMD's stdin and stdout are the console
+#
 # Design: the guest's root file system is the HOST's root, shared read-only over
 # virtio-9p (as virtme does). The alternative, a busybox-only initramfs, would
 # need every tool a test uses (socat, python3 + pyserial, stty, npctl with
@@ -73,8 +82,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 t_start=$(date +%s.%N)
 
 usage() {
-	sed -n '4,5p' "$0" | sed 's/^# *//' >&2
-	exit 125
+	sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit "${1:-125}"
 }
 
 log() { echo "vm: $*" >&2; }
@@ -107,6 +116,7 @@ while getopts "k:K:m:s:t:o:w:ih" opt; do
 	o) outdir=$OPTARG ;;
 	w) rw_dirs+=("$OPTARG") ;;
 	i) interactive=1 ;;
+	h) usage 0 ;;
 	*) usage ;;
 	esac
 done
@@ -232,7 +242,7 @@ rw=$(printf '%s' "$rw" | sort -u)
 } >"$outdir/vm-env"
 
 {
-	echo "cd $(shq "$PWD") || { echo \"vm: $(shq "$PWD") is not visible in the guest\" >&2; exit 125; }"
+	echo "cd $(shq "$PWD") || { printf 'vm: cwd %s is not visible in the guest (under a guest tmpfs?)\\n' $(shq "$PWD") >&2; exit 125; }"
 	echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	echo "export HOME=/root TERM=dumb USER=root LOGNAME=root SHELL=/bin/sh"
 	echo "export NPTTY_VM=1 NPTTY_VM_OUT=$(shq "$outdir")"
