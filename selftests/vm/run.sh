@@ -242,7 +242,7 @@ rw=$(printf '%s' "$rw" | sort -u)
 } >"$outdir/vm-env"
 
 {
-	echo "cd $(shq "$PWD") || { printf 'vm: cwd %s is not visible in the guest (under a guest tmpfs?)\\n' $(shq "$PWD") >&2; exit 125; }"
+	printf '%s\n' "cd $(shq "$PWD") 2>/dev/null || { printf 'vm: cwd %s is not visible in the guest (under a guest tmpfs?)\n' $(shq "$PWD") >&2; exit 125; }"
 	echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	echo "export HOME=/root TERM=dumb USER=root LOGNAME=root SHELL=/bin/sh"
 	echo "export NPTTY_VM=1 NPTTY_VM_OUT=$(shq "$outdir")"
