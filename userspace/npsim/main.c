@@ -392,10 +392,6 @@ static int build_pollset(void)
 		size_t room;
 
 		for (int j = 0; j < 2; j++)
-			if (ls[j]->fd >= 0 && (opt.overflow == OVERFLOW_REFUSE ||
-			    port_conn_count(p, j) < opt.max_conn))
-				n = add_fd(n, ls[j]->fd, POLLIN, R_LISTEN, ls[j]);
-		for (int j = 0; j < 2; j++)
 			for (int s = 0; s < NPSIM_MAX_CONN; s++) {
 				struct conn *c = p->conns[j][s];
 				short ev = 0;
@@ -408,6 +404,13 @@ static int build_pollset(void)
 					ev |= POLLOUT;
 				n = add_fd(n, c->fd, ev, R_CONN, c);
 			}
+		/* Listeners after connections: a client's EOF is seen
+		 * before a new client takes its slot.
+		 */
+		for (int j = 0; j < 2; j++)
+			if (ls[j]->fd >= 0 && (opt.overflow == OVERFLOW_REFUSE ||
+			    port_conn_count(p, j) < opt.max_conn))
+				n = add_fd(n, ls[j]->fd, POLLIN, R_LISTEN, ls[j]);
 		if (p->fd >= 0) {
 			short ev = 0;
 

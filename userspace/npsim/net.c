@@ -189,11 +189,13 @@ struct conn *conn_accept(struct listener *l)
 	if (fd < 0)
 		return NULL;
 	peer_name(fd, name, sizeof(name), addr, sizeof(addr));
-	for (int s = 0; s < NPSIM_MAX_CONN && s < opt.max_conn; s++)
-		if (!p->conns[l->kind][s]) {
-			slot = s;
-			break;
-		}
+	/* Slots of connections closed this turn are freed at the next. */
+	if (port_conn_count(p, l->kind) < opt.max_conn)
+		for (int s = 0; s < NPSIM_MAX_CONN; s++)
+			if (!p->conns[l->kind][s]) {
+				slot = s;
+				break;
+			}
 	if (slot < 0 || fault_hangup(p->num, l->kind)) {
 		ev_begin(p->num, slot < 0 ? "refuse" : "fault");
 		if (slot >= 0)
