@@ -145,6 +145,14 @@ static int settings_fd(const struct sim_port *p)
 	return p->slave_fd >= 0 ? p->slave_fd : p->fd;
 }
 
+static void apply_error(struct sim_port *p, const char *what)
+{
+	ev_begin(p->num, "apply_error");
+	ev_str("call", what);
+	ev_str("error", strerror(errno));
+	ev_end();
+}
+
 static int fd_apply(struct sim_port *p)
 {
 	static const tcflag_t csize[] = { CS5, CS6, CS7, CS8 };
@@ -188,17 +196,19 @@ static int fd_apply(struct sim_port *p)
 		t.c_iflag |= IXOFF;
 	t.c_cc[VSTART] = s->xon_char;
 	t.c_cc[VSTOP] = s->xoff_char;
+	/*
+	 * A device may not hold every flag (a pty drops PARENB), and recent
+	 * kernels then fail a request that changes nothing else with
+	 * EINVAL: log it and go on with the rate.
+	 */
 	if (tcsetattr(fd, TCSANOW, &t))
-		goto err;
+		apply_error(p, "tcsetattr");
 	/* B0 means "hang up"; the lines are handled apart, keep the rate. */
-	if (s->baud && tty_set_baud(fd, s->baud))
-		goto err;
+	if (s->baud && tty_set_baud(fd, s->baud)) {
+		apply_error(p, "TCSETS2");
+		return -1;
+	}
 	return 0;
-err:
-	ev_begin(p->num, "apply_error");
-	ev_str("error", strerror(errno));
-	ev_end();
-	return -1;
 }
 
 static void pty_lines(struct sim_port *p)
