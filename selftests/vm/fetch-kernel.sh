@@ -6,7 +6,8 @@
 #     vmlinuz                   the kernel image
 #     vmlinux                   the same, decompressed, when it can boot via PVH
 #                               (unpack-vmlinux.sh; much faster under TCG)
-#     root/lib/modules/$KREL/   the package's whole module tree, depmod'ed
+#     root/lib/modules/$KREL/   the package's whole module tree, depmod'ed,
+#                               with build -> /usr/src/linux-headers-$KREL
 #     .complete                 written last; its presence means "cached"
 #
 # The package is fetched with `apt-get download` (no dpkg state is touched):
@@ -37,8 +38,16 @@ pvh() {
 	fi
 }
 
+# build: the symlink the headers package would add, so that builds in the
+# guest against /lib/modules/$KREL/build find the host's headers (if any).
+build_link() {
+	local b=$dir/root/lib/modules/$KREL/build
+	[ -L "$b" ] || ln -s "/usr/src/linux-headers-$KREL" "$b"
+}
+
 if [ -e "$dir/.complete" ]; then
 	pvh
+	build_link
 	echo "$dir"
 	exit 0
 fi
@@ -115,5 +124,6 @@ depmod -b "$dir/root" "$KREL"
 
 rm -rf "$dir/dl"
 pvh
+build_link
 touch "$dir/.complete"
 echo "$dir"
