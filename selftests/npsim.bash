@@ -43,6 +43,7 @@ npsim_stop() {
 # aspp_py ARGS...: run python3 with aspp_client importable (script on stdin
 # or -c); its TAP output is indented as a subtest.  Returns python's status.
 aspp_py() {
+	PYTHONDONTWRITEBYTECODE=1 \
 	PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)" \
 		python3 "$@" 2>&1 | sed -u 's/^/    /'
 	return "${PIPESTATUS[0]}"
