@@ -45,39 +45,77 @@ static struct netlink_range_validation cmd_timeout_range = {
 	.min = 10, .max = 600000,
 };
 
+/*
+ * One policy per command (strict validation: anything not listed is refused
+ * with "Unsupported attribute").  docs/netlink/nptty.yaml lists the same
+ * request attributes; selftests/nl_policy.sh compares the two.
+ */
 #define READ_ONLY { .type = NLA_REJECT, .reject_message = "read-only attribute" }
+#define FIXED { .type = NLA_REJECT, \
+	.reject_message = "the address of a port cannot change: delete it and add a new one" }
 
-static const struct nla_policy nptty_port_policy[NPTTY_A_PORT_MAX + 1] = {
-	[NPTTY_A_PORT_INDEX] = { .type = NLA_U32 },
-	[NPTTY_A_PORT_ADDR4] = NLA_POLICY_EXACT_LEN(4),
-	[NPTTY_A_PORT_ADDR6] = NLA_POLICY_EXACT_LEN(16),
-	[NPTTY_A_PORT_DATA_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
-	[NPTTY_A_PORT_CMD_PORT] = { .type = NLA_U16 },
-	[NPTTY_A_PORT_LABEL] = { .type = NLA_NUL_STRING,
-				 .len = NPTTY_LABEL_MAX - 1 },
-	[NPTTY_A_PORT_CONNECT_TIMEOUT] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &connect_timeout_range),
-	[NPTTY_A_PORT_KEEPALIVE] = NLA_POLICY_MAX(NLA_U32, 32767),
-	[NPTTY_A_PORT_USER_TIMEOUT] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &user_timeout_range),
-	[NPTTY_A_PORT_LOSS_POLICY] = NLA_POLICY_RANGE(NLA_U8,
-						      NPTTY_LOSS_RECONNECT,
-						      NPTTY_LOSS_HANGUP),
-	[NPTTY_A_PORT_TX_RING] = NLA_POLICY_FULL_RANGE(NLA_U32, &tx_ring_range),
-	[NPTTY_A_PORT_CMD_TIMEOUT] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &cmd_timeout_range),
-	[NPTTY_A_PORT_SCOPE6] = { .type = NLA_U32 },
-	[NPTTY_A_PORT_TTY_NAME] = READ_ONLY,
-	[NPTTY_A_PORT_LINK_STATE] = READ_ONLY,
-	[NPTTY_A_PORT_OPEN_COUNT] = READ_ONLY,
-	[NPTTY_A_PORT_LAST_ERROR] = READ_ONLY,
-	[NPTTY_A_PORT_BAUD] = READ_ONLY,
-	[NPTTY_A_PORT_CFLAG] = READ_ONLY,
-	[NPTTY_A_PORT_IFLAG] = READ_ONLY,
-	[NPTTY_A_PORT_MODEM] = READ_ONLY,
-	[NPTTY_A_PORT_STATS] = READ_ONLY,
-	[NPTTY_A_PORT_NTF_REASON] = READ_ONLY,
-	[NPTTY_A_PORT_PAD] = READ_ONLY,
+#define POLICY_INDEX \
+	[NPTTY_A_PORT_INDEX] = { .type = NLA_U32 }
+
+#define POLICY_ADDRESS \
+	[NPTTY_A_PORT_ADDR4] = NLA_POLICY_EXACT_LEN(4), \
+	[NPTTY_A_PORT_ADDR6] = NLA_POLICY_EXACT_LEN(16), \
+	[NPTTY_A_PORT_DATA_PORT] = NLA_POLICY_MIN(NLA_U16, 1), \
+	[NPTTY_A_PORT_SCOPE6] = { .type = NLA_U32 }
+
+#define POLICY_SETTINGS \
+	[NPTTY_A_PORT_CMD_PORT] = { .type = NLA_U16 }, \
+	[NPTTY_A_PORT_LABEL] = { .type = NLA_NUL_STRING, \
+				 .len = NPTTY_LABEL_MAX - 1 }, \
+	[NPTTY_A_PORT_CONNECT_TIMEOUT] = \
+		NLA_POLICY_FULL_RANGE(NLA_U32, &connect_timeout_range), \
+	[NPTTY_A_PORT_KEEPALIVE] = NLA_POLICY_MAX(NLA_U32, 32767), \
+	[NPTTY_A_PORT_USER_TIMEOUT] = \
+		NLA_POLICY_FULL_RANGE(NLA_U32, &user_timeout_range), \
+	[NPTTY_A_PORT_LOSS_POLICY] = NLA_POLICY_RANGE(NLA_U8, \
+						      NPTTY_LOSS_RECONNECT, \
+						      NPTTY_LOSS_HANGUP), \
+	[NPTTY_A_PORT_TX_RING] = \
+		NLA_POLICY_FULL_RANGE(NLA_U32, &tx_ring_range), \
+	[NPTTY_A_PORT_CMD_TIMEOUT] = \
+		NLA_POLICY_FULL_RANGE(NLA_U32, &cmd_timeout_range)
+
+#define POLICY_READ_ONLY \
+	[NPTTY_A_PORT_TTY_NAME] = READ_ONLY, \
+	[NPTTY_A_PORT_LINK_STATE] = READ_ONLY, \
+	[NPTTY_A_PORT_OPEN_COUNT] = READ_ONLY, \
+	[NPTTY_A_PORT_LAST_ERROR] = READ_ONLY, \
+	[NPTTY_A_PORT_BAUD] = READ_ONLY, \
+	[NPTTY_A_PORT_CFLAG] = READ_ONLY, \
+	[NPTTY_A_PORT_IFLAG] = READ_ONLY, \
+	[NPTTY_A_PORT_MODEM] = READ_ONLY, \
+	[NPTTY_A_PORT_STATS] = READ_ONLY, \
+	[NPTTY_A_PORT_NTF_REASON] = READ_ONLY, \
+	[NPTTY_A_PORT_PAD] = READ_ONLY
+
+/* PORT_NEW: an address, a data port, and any setting. */
+static const struct nla_policy nptty_new_policy[NPTTY_A_PORT_MAX + 1] = {
+	POLICY_INDEX,
+	POLICY_ADDRESS,
+	POLICY_SETTINGS,
+	POLICY_READ_ONLY,
+};
+
+/* PORT_SET: the index and any setting; the address is fixed. */
+static const struct nla_policy nptty_set_policy[NPTTY_A_PORT_MAX + 1] = {
+	POLICY_INDEX,
+	[NPTTY_A_PORT_ADDR4] = FIXED,
+	[NPTTY_A_PORT_ADDR6] = FIXED,
+	[NPTTY_A_PORT_DATA_PORT] = FIXED,
+	[NPTTY_A_PORT_SCOPE6] = FIXED,
+	POLICY_SETTINGS,
+	POLICY_READ_ONLY,
+};
+
+/* PORT_DEL and PORT_GET: the index only. */
+static const struct nla_policy nptty_index_policy[NPTTY_A_PORT_MAX + 1] = {
+	POLICY_INDEX,
+	POLICY_READ_ONLY,
 };
 
 /* --- building messages --- */
@@ -228,7 +266,7 @@ static bool need_admin(struct sk_buff *skb, struct genl_info *info)
 
 static bool label_ok(const char *s)
 {
-	if (!*s || *s == '.')
+	if (!*s || *s == '.' || *s == '-')
 		return false;
 	for (; *s; s++)
 		if (!isalnum(*s) && *s != '.' && *s != '_' && *s != '-')
@@ -296,10 +334,12 @@ static int parse_settings(struct genl_info *info, struct nptty_port_cfg *cfg)
 {
 	struct nlattr **a = info->attrs;
 
+	/* An empty label means none (PORT_SET removes the label). */
 	if (a[NPTTY_A_PORT_LABEL]) {
-		if (!label_ok(nla_data(a[NPTTY_A_PORT_LABEL]))) {
+		if (*(char *)nla_data(a[NPTTY_A_PORT_LABEL]) &&
+		    !label_ok(nla_data(a[NPTTY_A_PORT_LABEL]))) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a[NPTTY_A_PORT_LABEL],
-					    "a label is 1-31 of A-Z a-z 0-9 . _ - and does not start with .");
+					    "a label is 1-31 of A-Z a-z 0-9 . _ - and does not start with . or -");
 			return -EINVAL;
 		}
 		nla_strscpy(cfg->label, a[NPTTY_A_PORT_LABEL],
@@ -396,19 +436,12 @@ static int nptty_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 
 static int nptty_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr **a = info->attrs;
 	struct nptty_port_cfg cfg;
 	struct nptty_port *port;
 	int ret;
 
 	if (!need_admin(skb, info))
 		return -EPERM;
-	if (a[NPTTY_A_PORT_ADDR4] || a[NPTTY_A_PORT_ADDR6] ||
-	    a[NPTTY_A_PORT_DATA_PORT] || a[NPTTY_A_PORT_SCOPE6]) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "the address of a port cannot change: delete it and add a new one");
-		return -EINVAL;
-	}
 	port = lookup(info);
 	if (IS_ERR(port))
 		return PTR_ERR(port);
@@ -460,19 +493,27 @@ static const struct genl_ops nptty_genl_ops[] = {
 	{
 		.cmd = NPTTY_CMD_PORT_NEW,
 		.doit = nptty_nl_port_new,
+		.policy = nptty_new_policy,
+		.maxattr = NPTTY_A_PORT_MAX,
 	},
 	{
 		.cmd = NPTTY_CMD_PORT_DEL,
 		.doit = nptty_nl_port_del,
+		.policy = nptty_index_policy,
+		.maxattr = NPTTY_A_PORT_MAX,
 	},
 	{
 		.cmd = NPTTY_CMD_PORT_GET,
 		.doit = nptty_nl_port_get,
 		.dumpit = nptty_nl_port_dump,
+		.policy = nptty_index_policy,
+		.maxattr = NPTTY_A_PORT_MAX,
 	},
 	{
 		.cmd = NPTTY_CMD_PORT_SET,
 		.doit = nptty_nl_port_set,
+		.policy = nptty_set_policy,
+		.maxattr = NPTTY_A_PORT_MAX,
 	},
 };
 
@@ -480,7 +521,6 @@ static struct genl_family nptty_genl_family __ro_after_init = {
 	.name = NPTTY_FAMILY_NAME,
 	.version = NPTTY_FAMILY_VERSION,
 	.maxattr = NPTTY_A_PORT_MAX,
-	.policy = nptty_port_policy,
 	.netnsok = true,
 	.module = THIS_MODULE,
 	.ops = nptty_genl_ops,

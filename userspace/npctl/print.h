@@ -1,20 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* npctl output: aligned text or JSON.  See print.c. */
+/* npctl output: aligned text, details, JSON, events, config lines. */
 #ifndef NPCTL_PRINT_H
 #define NPCTL_PRINT_H
 
-#include <stdbool.h>
-#include <netlink/attr.h>
+#include <stddef.h>
+#include <stdio.h>
 
-struct npctl_opts {
-	bool json;
-	bool stats;
-	bool event;		/* monitor: one line per notification */
-	int count;		/* ports printed so far */
-};
+#include "ports.h"
 
-void npctl_print_begin(struct npctl_opts *o);
-int npctl_print_port(struct nlattr **attrs, void *opts);
-void npctl_print_end(struct npctl_opts *o);
+/* show/list: a table, -d details, or -j a JSON array (npctl_flags). */
+void npctl_print_ports(const struct npctl_port *v, size_t n);
+/* One JSON object (no newline); @event adds "event" and "time". */
+void npctl_print_json_port(const struct npctl_port *p, const char *event);
+/* monitor: one line per notification, text or JSON. */
+void npctl_print_event(const struct npctl_port *p);
+/* The config-file line that recreates @p (no newline). */
+void npctl_format_conf(const struct npctl_port *p, char *buf, size_t len);
+/* The settings @bits of @s as "option value" words. */
+void npctl_format_spec(const struct npctl_spec *s, unsigned int bits,
+		       char *buf, size_t len);
 
 #endif /* NPCTL_PRINT_H */

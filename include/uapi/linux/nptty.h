@@ -72,7 +72,8 @@ enum nptty_a_port {
 	NPTTY_A_PORT_ADDR6,		/* binary[16]: IPv6 address */
 	NPTTY_A_PORT_DATA_PORT,		/* u16: data TCP port, 1..65535 */
 	NPTTY_A_PORT_CMD_PORT,		/* u16: command TCP port, 0 = none */
-	NPTTY_A_PORT_LABEL,		/* string: [A-Za-z0-9._-]{1,31} */
+	NPTTY_A_PORT_LABEL,		/* string: [A-Za-z0-9_][A-Za-z0-9._-]{0,30};
+					 * PORT_SET with "" removes it */
 	NPTTY_A_PORT_CONNECT_TIMEOUT,	/* u32: ms a blocking open waits */
 	NPTTY_A_PORT_KEEPALIVE,		/* u32: s idle before TCP keepalive */
 	NPTTY_A_PORT_USER_TIMEOUT,	/* u32: ms, TCP_USER_TIMEOUT */
@@ -112,5 +113,17 @@ enum nptty_a_stats {
 	__NPTTY_A_STATS_MAX,
 	NPTTY_A_STATS_MAX = __NPTTY_A_STATS_MAX - 1
 };
+
+/*
+ * What a port gets when PORT_NEW leaves a setting out.  npctl's "dump" omits
+ * settings that have these values and "apply" restores them when a config
+ * line omits them, so the kernel and npctl must agree on them.
+ */
+#define NPTTY_DEFAULT_CONNECT_TIMEOUT_MS	5000
+#define NPTTY_DEFAULT_KEEPALIVE_S		5
+#define NPTTY_DEFAULT_USER_TIMEOUT_MS		10000
+#define NPTTY_DEFAULT_LOSS_POLICY		NPTTY_LOSS_RECONNECT
+#define NPTTY_DEFAULT_TX_RING			4096
+#define NPTTY_DEFAULT_CMD_TIMEOUT_MS		3000
 
 #endif /* _UAPI_LINUX_NPTTY_H */
