@@ -48,8 +48,12 @@ static ssize_t loop_write(struct sim_port *p, const uint8_t *b, size_t n)
 	uint8_t tmp[4096];
 	size_t room;
 
-	if (data_room(p, &room) && n > room)
+	if (data_room(p, &room) && n > room) {
 		n = room;
+		/* Clients are not reading: wait for them, not for a timer. */
+		if (!n)
+			p->tx_blocked = true;
+	}
 	if (n > sizeof(tmp))
 		n = sizeof(tmp);
 	for (size_t i = 0; i < n; i++)

@@ -244,6 +244,8 @@ void serial_timers(struct sim_port *p)
 
 	if (p->pace_t && p->pace_t <= now)
 		p->pace_t = 0;
+	if (p->fd < 0)
+		p->tx_blocked = false;	/* loopback: retry each turn */
 	serial_pump(p);
 	if (p->be->modem_poll && p->next_modem_poll <= now) {
 		p->be->modem_poll(p);
