@@ -47,7 +47,7 @@ npsim_stop "$NPSIM_PID"
 if ! ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then
 	t_skip "IPv6 ::1 not available"
 else
-	npsim_start v6 -l ::1 -d 0 -c none -m 4 -n 2 -q
+	npsim_start v6 -l ::1 -d 0 -c none -m 4 -n 2 -s 2=pty -q
 	aspp_py - "$NPSIM_TMP/v6.ready" <<'PY'
 import socket, sys
 import aspp_client as A
@@ -57,6 +57,8 @@ rd = A.ready(sys.argv[1])
 t.ok(all(p["cmd"] is None and p["data"] > 0 for p in rd) and
      rd[0]["data"] != rd[1]["data"],
      "ready file: ephemeral data ports, no command port")
+t.ok(rd[0]["serial"] == "loopback" and rd[1]["serial"].startswith("/dev/pts/"),
+     "-s 2=pty: port 2 on a pty, port 1 keeps the loopback")
 s = socket.create_connection(("::1", rd[0]["data"]), timeout=5)
 s.sendall(b"over ipv6")
 t.ok(A.recv_exact(s, 9) == b"over ipv6", "data over IPv6 ::1 loops back")
