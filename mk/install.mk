@@ -75,10 +75,12 @@ install-data:
 		! [ -d /run/systemd/system ] || systemctl daemon-reload || true; fi
 
 uninstall:
-	rm -f $(DESTDIR)/lib/modules/*/updates/nptty.ko
-	@if [ -z "$(DESTDIR)" ] && [ -n "$(KREL_OF_KDIR)" ] && \
-		[ -d /lib/modules/$(KREL_OF_KDIR) ]; then \
-		echo "depmod -a $(KREL_OF_KDIR)"; depmod -a $(KREL_OF_KDIR); fi
+	@for f in $(DESTDIR)/lib/modules/*/updates/nptty.ko; do \
+		[ -e "$$f" ] || continue; \
+		echo "rm -f $$f"; rm -f "$$f"; \
+		k=$${f#$(DESTDIR)/lib/modules/}; k=$${k%%/*}; \
+		[ -n "$(DESTDIR)" ] || { echo "depmod -a $$k"; depmod -a "$$k"; }; \
+	done
 	rm -f $(DESTDIR)$(SBINDIR)/npctl $(DESTDIR)$(BINDIR)/npsim
 	rm -f $(addprefix $(DESTDIR)$(UDEVRULESDIR)/,$(notdir $(NPTTY_RULES)))
 	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(NPTTY_UNIT)))
@@ -114,5 +116,9 @@ dkms-uninstall:
 dkms-check:
 	./scripts/dkms-check.sh $(KREL)
 
+# make install/uninstall into temporary DESTDIRs (scripts/install-check.sh).
+install-check:
+	./scripts/install-check.sh
+
 .PHONY: install install-module install-programs install-data uninstall \
-	dkms-src dkms-install dkms-uninstall dkms-check
+	dkms-src dkms-install dkms-uninstall dkms-check install-check
