@@ -65,7 +65,17 @@ def ename(e):
 
 # --- npctl ---
 
+_default_ns = None
+
+
+def use_ns(ns):
+    """Run npctl and peers in network namespace ns unless told otherwise."""
+    global _default_ns
+    _default_ns = ns
+
+
 def _ns_prefix(ns):
+    ns = ns or _default_ns
     return ["ip", "netns", "exec", ns] if ns else []
 
 
@@ -123,17 +133,19 @@ def wait_for(pred, secs, step=0.02):
 class Peer:
     """peer.py in a child process; its report lines are collected."""
 
-    def __init__(self, port, mode, *args, bind=None, ns=None):
+    def __init__(self, port, mode, *args, bind=None, ns=None, rcvbuf=0):
         cmd = _ns_prefix(ns) + [sys.executable, PEER]
         if bind:
             cmd += ["--bind", bind]
+        if rcvbuf:
+            cmd += ["--rcvbuf", str(rcvbuf)]
         cmd += [str(port), mode] + [str(a) for a in args]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
                                      start_new_session=True)
         self.lines = []
         self.cond = threading.Condition()
         threading.Thread(target=self._reader, daemon=True).start()
-        if not self.wait_line("listening", 15):
+        if not self.wait_line("listening", 60):
             raise RuntimeError(f"peer on {port} did not start")
 
     def _reader(self):

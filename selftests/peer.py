@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """A scriptable TCP peer for nptty's link selftests (a tool, not a test).
 
-  peer.py [--bind ADDR] PORT MODE [ARGS]
+  peer.py [--bind ADDR] [--rcvbuf BYTES] PORT MODE [ARGS]
 
 Listens on ADDR:PORT (default 127.0.0.1), prints "listening", then serves
-each connection in a thread of its own, reporting on stdout (one line each, flushed):
+each connection in a thread of its own (--rcvbuf: SO_RCVBUF of the
+listening socket, so a small receive window), reporting on stdout (one line each, flushed):
   accept N            connection N (from 1) accepted
   closed N RX         connection N ended after RX bytes received
   <mode specific lines, below>
@@ -14,7 +15,7 @@ Modes:
   sink [OUT]          read everything; with OUT, connection N's bytes go to
                       OUT.N.  SIGUSR1 pauses reading, SIGUSR2 resumes.
   paused-sink [OUT]   sink, but starts paused (SIGUSR2 to start reading)
-  echo                send back what arrives
+  echo [OUT]          send back what arrives (and keep it in OUT.N)
   flood N SEED        wait for one byte from the client, then send N bytes
                       of pattern(SEED) ("sent N" when done); keep reading
   stall-die K         read K bytes, stop reading, wait until the receive
@@ -69,7 +70,7 @@ def inq(conn):
 def serve(conn, n, mode, args):
     rx = 0
     out = None
-    if mode in ("sink", "paused-sink") and args:
+    if mode in ("sink", "paused-sink", "echo") and args:
         out = open(f"{args[0]}.{n}", "wb")
     if mode == "flood":
         total, seed = int(args[0]), int(args[1])
@@ -124,8 +125,12 @@ def serve(conn, n, mode, args):
 
 def main(argv):
     bind = "127.0.0.1"
-    if len(argv) > 2 and argv[1] == "--bind":
-        bind = argv[2]
+    rcvbuf = 0
+    while len(argv) > 2 and argv[1] in ("--bind", "--rcvbuf"):
+        if argv[1] == "--bind":
+            bind = argv[2]
+        else:
+            rcvbuf = int(argv[2])
         argv = argv[:1] + argv[3:]
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -138,6 +143,8 @@ def main(argv):
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if rcvbuf:
+        lsn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     lsn.bind((bind, port))
     lsn.listen(8)
     say("listening")

@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The transmit side: a peer that stops reading fills the socket and then the
+# ring (its size set by tx-ring); O_NONBLOCK writers get EAGAIN, blocking
+# writers sleep, TIOCOUTQ tells the truth, and when the peer reads again
+# every byte arrives once, in order.  Against a peer that never reads,
+# tcdrain() and close() come back (bounded by the TCP user timeout).
+# timeout=180
+. "$(dirname "$0")/lib.sh"
+need_root
+need_module
+need_cmd python3
+port_del_all
+cleanup_add port_del_all
+tmp=$(mktemp -d)
+cleanup_add "rm -rf $tmp"
+# A namespace of our own with small TCP buffers, so that filling the socket
+# takes kilobytes, not megabytes (ports and peers live in it).
+. "$(dirname "$0")/linkns.bash"
+ns_setup
+ip netns exec "$NS_A" sysctl -qw net.ipv4.tcp_wmem="4096 16384 65536" \
+	net.ipv4.tcp_rmem="4096 16384 65536"
+
+TMP=$tmp TOP=$TOP python3 - <<'EOF'
+import os, select, sys, time, termios
+sys.path.insert(0, os.environ["TOP"] + "/selftests")
+from nptest import *
+use_ns(os.environ["NS_A"])
+
+RING = 16384
+LINKBUF = 4096          # what the link may hold taken out of the ring
+MAX = 16 << 20
+P = pattern(MAX, 7)
+t.plan(12)
+
+def fill(fd, name, off, settled=True):
+    """Non-blocking writes until EAGAIN persists (settled: and the socket
+    takes no more); return the new offset in P and whether EAGAIN was seen."""
+    eagain_since = None
+    last_tx = -1
+    while off < MAX:
+        try:
+            off += os.write(fd, P[off:off + 4096])
+            eagain_since = None
+            continue
+        except BlockingIOError:
+            pass
+        tx = stat(name, "tx_bytes") if settled else 0
+        if eagain_since is None or tx != last_tx:
+            eagain_since, last_tx = time.monotonic(), tx
+        elif time.monotonic() - eagain_since > 1.0:
+            return off, True
+        time.sleep(0.1)
+    return off, False
+
+# --- a peer that pauses: EAGAIN, honest TIOCOUTQ, blocking sleep, no loss
+p = free_port()
+out = os.environ["TMP"] + "/sink"
+peer = Peer(p, "paused-sink", out, rcvbuf=4096)
+name = add(f"127.0.0.1:{p}", "tx-ring", RING)
+fd, err = open_tty("/dev/" + name)
+set_nonblock(fd, True)
+w, full = fill(fd, name, 0)
+tx = stat(name, "tx_bytes")
+q = outq(fd)
+t.diag(f"accepted {w} bytes before EAGAIN; socket took {tx}; TIOCOUTQ {q}")
+t.ok(full and w < MAX, f"O_NONBLOCK write gets EAGAIN once the peer stops "
+     f"reading ({w} bytes accepted)")
+t.ok(q == w - tx, f"TIOCOUTQ {q} == written {w} - taken by the socket {tx}")
+t.ok(RING <= q <= RING + LINKBUF,
+     f"the ring of tx-ring {RING} is full: TIOCOUTQ {q}")
+_, wr, _ = select.select([], [fd], [], 0.2)
+t.ok(not wr, "select() does not report the full tty writable")
+
+set_nonblock(fd, False)
+extra = 65536
+res = in_thread(write_all, fd, P[w:w + extra])
+time.sleep(1.5)
+t.ok(res() is None, "a blocking write sleeps while the ring is full")
+peer.resume()
+r = res(60)
+t.ok(r == ("ret", extra), f"the peer reads again: the blocking write "
+     f"completes ({r})")
+w += extra
+termios.tcdrain(fd)
+q = outq(fd)
+wait_for(lambda: len(read_file(out + ".1")) >= w, 30)
+got = read_file(out + ".1")
+t.ok(got == P[:w], f"the peer got exactly the {w} bytes written, in order "
+     f"(got {len(got)}; TIOCOUTQ after tcdrain {q})")
+t.ok(stat(name, "tx_bytes") == w and stat(name, "tx_lost") == 0,
+     f"tx_bytes {stat(name, 'tx_bytes')}, tx_lost {stat(name, 'tx_lost')}")
+
+# tcflush(TCOFLUSH) empties what the driver holds
+peer.pause()
+set_nonblock(fd, True)
+w2, full = fill(fd, name, w)
+termios.tcflush(fd, termios.TCOFLUSH)
+q = outq(fd)
+t.ok(full and q == 0, f"tcflush(TCOFLUSH) on a full ring: TIOCOUTQ {q}")
+os.close(fd)
+peer.kill()
+delete(name)
+
+# --- a peer that accepts and never reads: drain and close are bounded
+UT = 2000
+bound = 10 * UT / 1000
+p = free_port()
+peer = Peer(p, "hold", rcvbuf=4096)
+name = add(f"127.0.0.1:{p}", "user-timeout", UT, "tx-ring", RING)
+fd, err = open_tty("/dev/" + name)
+set_nonblock(fd, True)
+w, full = fill(fd, name, 0, settled=False)
+set_nonblock(fd, False)
+t0 = time.monotonic()
+res = in_thread(termios.tcdrain, fd)
+r = res(bound)
+secs = time.monotonic() - t0
+t.ok(r is not None, f"tcdrain against a peer that never reads returns: "
+     f"{r} after {secs:.1f}s (user-timeout {UT} ms, guard {bound:.0f}s)")
+info = show(name)
+t.diag(f"then: state {info['state']}, last_error {info['last_error']}, "
+       f"stats {info['stats']}")
+# the link comes back (the peer still accepts); fill it again, then close
+wait_for(lambda: state(name) == "up", 15)
+set_nonblock(fd, True)
+fill(fd, name, w, settled=False)
+t0 = time.monotonic()
+res = in_thread(os.close, fd)
+r = res(bound + 30)
+secs = time.monotonic() - t0
+t.ok(r is not None, f"close with a full ring and a peer that never reads "
+     f"returns: {r} after {secs:.1f}s")
+idle = wait_for(lambda: state(name) == "idle", 10)
+t.ok(idle, f"and the port is {state(name)}")
+peer.kill()
+delete(name)
+sys.exit(t.done())
+EOF
