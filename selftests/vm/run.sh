@@ -48,8 +48,10 @@
 #      (no oops=panic: oopses are logged and scanned); timeout(1) bounds the run.
 #   6. init (guest PID 1) mounts everything, switch_roots into the host root,
 #      runs CMD, writes vm-dmesg.txt (+ vm-kmemleak.txt) and vm-exit, powers off.
-#   7. scan-kmsg.sh checks the guest's kernel log for WARN/BUG/Oops/lockdep/
-#      KASAN/UBSAN/kmemleak/hung-task reports.
+#   7. scan-kmsg.sh checks the guest's kernel log (vm-dmesg.txt and the
+#      console log, merged) for WARN/BUG/Oops/lockdep/KASAN/UBSAN/kmemleak/
+#      hung-task reports. log_buf_len=8M keeps the ring buffer from wrapping;
+#      printk.devkmsg=on lets tests write markers to /dev/kmsg unratelimited.
 #
 # Boot speed (TCG, 2 cores): PVH boot of the decompressed vmlinux saves ~3.7 s
 # of xz decompression; pci=noacpi saves ~0.25 s per virtio-pci device (ACPI
@@ -260,7 +262,7 @@ qemu=(
 	qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
 	-machine pc -accel tcg,thread=multi -cpu max -m "$mem" -smp "$smp"
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS1 loglevel=7 panic=-1 mitigations=off pci=noacpi cryptomgr.notests"
+	-append "console=ttyS1 loglevel=7 panic=-1 mitigations=off pci=noacpi cryptomgr.notests printk.devkmsg=on log_buf_len=8M"
 	-chardev stdio,id=con,signal=off -serial chardev:con
 	-chardev "file,id=klog,path=$(qesc "$outdir/vm-kernel.log")" -serial chardev:klog
 	-fsdev local,id=hostroot,path=/,readonly=on,security_model=none,multidevs=remap
@@ -295,21 +297,18 @@ log "times: $times"
 why=""
 if [ -s "$outdir/vm-exit" ]; then
 	rc=$(cat "$outdir/vm-exit")
-	klog=$outdir/vm-dmesg.txt
 elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	rc=124
 	why="timed out after $tmo s; "
-	klog=$outdir/vm-kernel.log
-	log "timed out after $tmo s (-t); kernel console log: $klog"
+	log "timed out after $tmo s (-t); kernel console log: $outdir/vm-kernel.log"
 else
 	rc=125
 	why="no exit status from the guest; "
-	klog=$outdir/vm-kernel.log
-	log "the guest ended without an exit status (qemu status $qrc); kernel console log: $klog"
+	log "the guest ended without an exit status (qemu status $qrc); kernel console log: $outdir/vm-kernel.log"
 fi
 
 src=0
-scan=$("$here/scan-kmsg.sh" "$klog") || src=$?
+scan=$("$here/scan-kmsg.sh" "$outdir/vm-dmesg.txt" "$outdir/vm-kernel.log") || src=$?
 nrep=$(printf '%s\n' "$scan" | tail -n 1)
 printf '%s\n' "$scan" | sed '$d' >&2
 if [ "$src" = 0 ]; then
