@@ -22,10 +22,12 @@
  * before the last tty reference can go (->shutdown runs before ->cleanup).
  * ->destruct frees the memory when the count reaches zero.
  *
- * Deletion (netlink, netns exit, module exit): remove from the IDR under
- * nptty_ports_lock (new opens get -ENODEV), mark dead, stop the link under
- * port.mutex, hang the tty up, unregister the device, drop the registry
- * reference.  An open file keeps the memory until it is closed.
+ * Deletion (netlink, netns exit, module exit): mark dead under
+ * nptty_ports_lock (lookups skip dead ports; new opens get -ENODEV), stop
+ * the link under port.mutex, hang the tty up, unregister the device, drop
+ * the registry reference.  An open file keeps the memory until it is closed.
+ * The index stays taken in the IDR until ->destruct: a tty that is still
+ * open keeps its minor, so a new port must not get that minor meanwhile.
  *
  * Sockets live in the adder's network namespace.  Kernel sockets do not pin
  * their namespace, so a pernet exit hook deletes that namespace's ports
@@ -86,7 +88,8 @@ static struct nptty_port *find_duplicate(struct net *net,
 
 	lockdep_assert_held(&nptty_ports_lock);
 	idr_for_each_entry(&nptty_ports, port, id)
-		if (net_eq(port->net, net) && same_remote(&port->cfg, cfg))
+		if (!port->dead && net_eq(port->net, net) &&
+		    same_remote(&port->cfg, cfg))
 			return port;
 	return NULL;
 }
@@ -100,7 +103,8 @@ static bool label_taken(struct net *net, const char *label)
 	if (!label[0])
 		return false;
 	idr_for_each_entry(&nptty_ports, port, id)
-		if (net_eq(port->net, net) && !strcmp(port->cfg.label, label))
+		if (!port->dead && net_eq(port->net, net) &&
+		    !strcmp(port->cfg.label, label))
 			return true;
 	return false;
 }
@@ -191,7 +195,7 @@ struct nptty_port *nptty_port_get(struct net *net, unsigned int index)
 
 	mutex_lock(&nptty_ports_lock);
 	port = idr_find(&nptty_ports, index);
-	if (port && net && !net_eq(port->net, net))
+	if (port && (port->dead || (net && !net_eq(port->net, net))))
 		port = NULL;
 	if (port)
 		tty_port_get(&port->port);
@@ -207,7 +211,7 @@ struct nptty_port *nptty_port_get_next(struct net *net, unsigned int *index)
 
 	mutex_lock(&nptty_ports_lock);
 	while ((port = idr_get_next(&nptty_ports, &id))) {
-		if (!net || net_eq(port->net, net)) {
+		if (!port->dead && (!net || net_eq(port->net, net))) {
 			tty_port_get(&port->port);
 			break;
 		}
@@ -231,8 +235,10 @@ int nptty_port_install(struct tty_struct *tty)
 
 	mutex_lock(&nptty_ports_lock);
 	port = idr_find(&nptty_ports, tty->index);
-	if (port)
+	if (port && !port->dead)
 		tty_port_get(&port->port);
+	else
+		port = NULL;
 	mutex_unlock(&nptty_ports_lock);
 	if (!port)
 		return -ENODEV;
@@ -246,17 +252,25 @@ int nptty_port_install(struct tty_struct *tty)
 	return 0;
 }
 
-/* Unlink @port from the registry; false when someone else did already. */
+/* Mark @port dead; false when someone else did already. */
 static bool unlink_port(struct nptty_port *port)
 {
 	bool mine;
 
 	mutex_lock(&nptty_ports_lock);
-	mine = idr_find(&nptty_ports, port->index) == port;
-	if (mine)
-		idr_remove(&nptty_ports, port->index);
+	mine = !port->dead;
+	WRITE_ONCE(port->dead, true);
 	mutex_unlock(&nptty_ports_lock);
 	return mine;
+}
+
+/* ->destruct: the last reference is gone; free the index. */
+void nptty_port_release_index(struct nptty_port *port)
+{
+	mutex_lock(&nptty_ports_lock);
+	if (idr_find(&nptty_ports, port->index) == port)
+		idr_remove(&nptty_ports, port->index);
+	mutex_unlock(&nptty_ports_lock);
 }
 
 /*
@@ -268,7 +282,6 @@ void nptty_port_delete(struct nptty_port *port)
 	if (!unlink_port(port))
 		return;
 
-	WRITE_ONCE(port->dead, true);
 	wake_up_all(&port->link.wait);	/* a blocking open gives up */
 	mutex_lock(&port->port.mutex);
 	nptty_link_stop(port);

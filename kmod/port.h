@@ -45,7 +45,7 @@ struct nptty_port {
 	unsigned int index;
 	struct net *net;		/* adder's netns; not pinned: see port.c */
 	struct device *dev;		/* the tty device */
-	bool dead;			/* deleted: WRITE_ONCE/READ_ONCE */
+	bool dead;			/* deleted; set under nptty_ports_lock */
 
 	struct nptty_port_cfg cfg;	/* written under lock (and ports lock) */
 
@@ -76,6 +76,7 @@ struct nptty_port *nptty_port_get(struct net *net, unsigned int index);
 struct nptty_port *nptty_port_get_next(struct net *net, unsigned int *index);
 void nptty_port_put(struct nptty_port *port);
 void nptty_port_delete(struct nptty_port *port);
+void nptty_port_release_index(struct nptty_port *port);
 int nptty_port_install(struct tty_struct *tty);
 int nptty_ports_init(void);
 void nptty_ports_uninit(void);

@@ -98,6 +98,7 @@ static void nptty_destruct(struct tty_port *tport)
 	cancel_delayed_work_sync(&port->link.rx_work);
 	cancel_work_sync(&port->link.tx_work);
 	kfifo_free(&port->xmit);
+	nptty_port_release_index(port);
 	kfree(port);
 }
 
