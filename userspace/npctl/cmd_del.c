@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* npctl del PORT...: delete ports (an open tty is hung up). */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "npctl.h"
@@ -23,9 +24,13 @@ static int del(const struct npctl_cmd *cmd, int argc, char **argv)
 		if (index[i] < 0)
 			goto fail;
 	}
-	for (int i = 0; i < argc; i++)
-		if (npctl_port_del(nl, "del", (uint32_t)index[i]))
+	for (int i = 0; i < argc; i++) {
+		char what[300];
+
+		snprintf(what, sizeof(what), "del %s", argv[i]);
+		if (npctl_port_del(nl, what, (uint32_t)index[i]))
 			ret = EXIT_FAIL;
+	}
 	free(index);
 	return ret;
 fail:

@@ -11,7 +11,7 @@ static int set(const struct npctl_cmd *cmd, int argc, char **argv)
 {
 	struct npctl_spec s = { 0 };
 	struct npctl_nl *nl;
-	char err[160];
+	char err[160], what[300];
 	long index;
 
 	if (argc < 1)
@@ -31,7 +31,8 @@ static int set(const struct npctl_cmd *cmd, int argc, char **argv)
 	index = npctl_port_lookup(nl, argv[0]);
 	if (index < 0)
 		return EXIT_FAIL;
-	return npctl_port_set(nl, "set", (uint32_t)index, &s, s.given) ?
+	snprintf(what, sizeof(what), "set %s", argv[0]);
+	return npctl_port_set(nl, what, (uint32_t)index, &s, s.given) ?
 	       EXIT_FAIL : EXIT_OK;
 }
 

@@ -30,9 +30,11 @@ static int show(const struct npctl_cmd *cmd, int argc, char **argv)
 		return EXIT_FAIL;
 	for (int i = 0; i < argc; i++) {
 		long index = npctl_port_lookup(nl, argv[i]);
+		char what[300];
 
+		snprintf(what, sizeof(what), "show %s", argv[i]);
 		if (index < 0 ||
-		    npctl_port_fetch(nl, "show", (uint32_t)index,
+		    npctl_port_fetch(nl, what, (uint32_t)index,
 				     &ports.v[ports.n])) {
 			ret = EXIT_FAIL;
 			continue;
