@@ -61,7 +61,7 @@ check "dkms status: added" added
 t0=$(date +%s.%N)
 check "dkms build -k $krel" dkms_ build -m nptty -v "$ver" -k "$krel"
 t1=$(date +%s.%N)
-echo "# dkms build took $(echo "$t1 - $t0" | bc) s"
+echo "# dkms build took $(awk -v s="$t0" -v e="$t1" 'BEGIN { printf "%.1f", e - s }') s"
 built=$tmp/dkms/nptty/$ver/$krel/x86_64/module/nptty.ko
 built_ok() {
 	modinfo -F vermagic "$built" | grep -q "^$krel " &&
