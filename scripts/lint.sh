@@ -57,7 +57,7 @@ else
 	mkdir -p "$b"
 	cp -r Kbuild VERSION kmod include "$b/"
 	find "$b" \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' \) -delete
-	make -C "$KDIR" M="$b" W=1 C=2 modules >"$tmp/build.log" 2>&1
+	make -j"$(nproc)" -C "$KDIR" M="$b" W=1 C=2 modules >"$tmp/build.log" 2>&1
 	rc=$?
 	grep -E 'warning:|error:' "$tmp/build.log" | sed "s|$b/||g" >"$tmp/build.findings"
 	if [ $rc = 0 ] && [ ! -s "$tmp/build.findings" ]; then
