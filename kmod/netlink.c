@@ -5,8 +5,8 @@
  * ABI is include/uapi/linux/nptty.h; the spec docs/netlink/nptty.yaml.
  *
  * Every rejection carries an extack message.  Mutations need CAP_NET_ADMIN
- * over the caller's network namespace's owner (checked here, so that the
- * refusal can say why); reads are open to all.  A port belongs to the
+ * in the initial user namespace (checked here, so that the refusal can say
+ * why; see need_admin()); reads are open to all.  A port belongs to the
  * namespace of whoever created it, and is only seen from there.
  *
  * Handlers run in process context under the genl mutex (no parallel_ops).
@@ -254,13 +254,22 @@ void nptty_genl_notify(struct nptty_port *port, u8 reason)
 
 /* --- parsing requests --- */
 
+/*
+ * Mutations need CAP_NET_ADMIN in the initial user namespace: a port's
+ * socket lives in the caller's network namespace, but its tty device and
+ * index are global, so root of a user namespace may not make them.
+ */
 static bool need_admin(struct sk_buff *skb, struct genl_info *info)
 {
+	if (netlink_capable(skb, CAP_NET_ADMIN))
+		return true;
 	if (netlink_ns_capable(skb, genl_info_net(info)->user_ns,
 			       CAP_NET_ADMIN))
-		return true;
-	NL_SET_ERR_MSG_MOD(info->extack,
-			   "changing ports needs CAP_NET_ADMIN");
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "changing ports needs CAP_NET_ADMIN in the initial user namespace (ttys are global)");
+	else
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "changing ports needs CAP_NET_ADMIN");
 	return false;
 }
 

@@ -318,6 +318,13 @@ int npctl_nl_run(struct npctl_nl *nl, struct nl_msg *msg, const char *what,
 	return r.cb_ret;
 }
 
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 int npctl_nl_monitor(struct npctl_nl *nl, npctl_port_cb cb, void *arg)
 {
 	struct req r = { .cb = cb, .arg = arg, .bad_attr = -1 };
@@ -331,12 +338,13 @@ int npctl_nl_monitor(struct npctl_nl *nl, npctl_port_cb cb, void *arg)
 			NPTTY_MCGRP_MONITOR);
 		return -EIO;
 	}
-	nl_socket_disable_seq_check(nl->sk);
 	nl_socket_set_buffer_size(nl->sk, 1 << 20, 0);
 	ncb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!ncb)
 		return -ENOMEM;
 	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
+	/* Notifications carry sequence number 0. */
+	nl_cb_set(ncb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
 	while (!r.cb_ret) {
 		ret = nl_recvmsgs(nl->sk, ncb);
 		if (ret == -NLE_NOMEM) {
