@@ -55,7 +55,12 @@ t_sub "close-after"
 npsim_stop "$NPSIM_PID"
 
 # Reply faults, each on the first use only (#1), then normal service.
-npsim_start replies -d 0 -c 0 -q \
+# Each step closes its command connection and opens the next one at once;
+# npsim takes one client per port and refuses (accept + close: RST) one
+# that comes while the old one's FIN is still on its way, which a slow
+# guest or a lost FIN makes happen.  --overflow queue leaves the new client
+# in the backlog until npsim has seen the EOF: no race, no sleep.
+npsim_start replies -d 0 -c 0 -q --overflow queue \
 	--fault no-reply=wait_oqueue#1 --fault garbage=setbaud#1 \
 	--fault truncate=0x13#1 --fault delay=300:linectrl#1 \
 	--fault reject-baud#1
@@ -161,7 +166,9 @@ npsim_stop "$NPSIM_PID"
 t_check "npsim exits 0" test $? -eq 0
 
 # Nothing a client sends crashes npsim: random bytes on both ports.
-npsim_start fuzz -d 0 -c 0 -m 8 -q
+# (--overflow queue: the last client must not be refused while the FINs of
+# the 300 before it are still arriving.)
+npsim_start fuzz -d 0 -c 0 -m 8 -q --overflow queue
 aspp_py - "$NPSIM_TMP/fuzz.ready" <<'PY'
 import os, random, socket, sys
 import aspp_client as A
