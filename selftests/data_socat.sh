@@ -23,7 +23,7 @@ sink=$!
 wait_listen "$p"
 tty=/dev/$("$NPCTL" add 127.0.0.1:$p no-cmd)
 busywait 2000 test -c "$tty"
-t_check "write 1 MiB to $tty" timeout 60 "$TTYIO" send "$tty" "$tmp/in"
+t_check "write 1 MiB to $tty" timeout 120 "$TTYIO" send "$tty" "$tmp/in"
 timeout 20 tail --pid=$sink -f /dev/null
 t_check "remote received the same 1 MiB" cmp "$tmp/in" "$tmp/out"
 "$NPCTL" -s list
@@ -34,7 +34,7 @@ socat -u OPEN:"$tmp/in" TCP-LISTEN:$p,reuseaddr &
 wait_listen "$p"
 tty=/dev/$("$NPCTL" add 127.0.0.1:$p no-cmd)
 busywait 2000 test -c "$tty"
-t_check "read 1 MiB from $tty" timeout 60 "$TTYIO" recv "$tty" 1048576 "$tmp/back"
+t_check "read 1 MiB from $tty" timeout 120 "$TTYIO" recv "$tty" 1048576 "$tmp/back" 110
 t_check "it is the 1 MiB the remote sent" cmp "$tmp/in" "$tmp/back"
 
 # echo peer, both directions at once
@@ -44,7 +44,7 @@ wait_listen "$p"
 name=$("$NPCTL" add 127.0.0.1:$p no-cmd)
 tty=/dev/$name
 busywait 2000 test -c "$tty"
-t_check "1 MiB through an echo peer, full duplex" timeout 60 "$TTYIO" echo "$tty" 1048576
+t_check "1 MiB through an echo peer, full duplex" timeout 120 "$TTYIO" echo "$tty" 1048576 110
 
 # an ordinary shell session: stty, echo, read
 exec 3<>"$tty"
