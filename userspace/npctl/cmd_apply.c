@@ -205,7 +205,13 @@ static void say(const char *verb, const struct npctl_port *p,
 
 static void del_port(struct plan *pl, struct npctl_port *p, const char *why)
 {
-	say("del", p, NULL, why);
+	char rest[128];
+
+	if (p->label[0])
+		snprintf(rest, sizeof(rest), "label %s %s", p->label, why);
+	else
+		snprintf(rest, sizeof(rest), "%s", why);
+	say("del", p, NULL, rest);
 	if (!(npctl_flags & F_DRY_RUN) &&
 	    npctl_port_del(npctl_netlink(), "apply: del", p->index))
 		pl->errors++;
