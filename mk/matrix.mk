@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0
+# Kernel compile matrix (scripts/matrix.sh).
+#
+#   make matrix                 W=1 builds against Debian 6.1, 6.12 and sid
+#                               (NPTTY_MATRIX="6.1 6.12 sid trixie KREL..." to pick)
+#   make check-on SLOT=6.12     the selftest suite in the VM booted on that
+#                               slot's kernel, with the module the matrix built
+MATRIX_CACHE = $(or $(NPTTY_CACHE),/var/cache/nptty)/matrix
+
+matrix:
+	./scripts/matrix.sh $(NPTTY_MATRIX)
+
+check-on: userspace selftests
+	@test -n "$(SLOT)" || { echo "usage: make check-on SLOT=6.12"; exit 2; }
+	./scripts/matrix.sh $(SLOT)
+	krel=$$(cat $(MATRIX_CACHE)/out/$(SLOT).krel) && \
+	NPTTY_KO=$(MATRIX_CACHE)/out/$$krel/nptty.ko ./scripts/check.sh -k $$krel
+
+.PHONY: matrix check-on

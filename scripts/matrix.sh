@@ -1,0 +1,215 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# matrix.sh [SLOT...] - compile-test nptty.ko against several Debian kernels.
+#
+# SLOT is one of
+#   6.1     newest linux-headers-6.1.0-N-amd64 apt offers (bookworm)
+#   6.12    newest linux-headers-6.12.N+deb12-amd64 (bookworm-security or
+#           -backports; built with the host's gcc-12)
+#   sid     the newest kernel Debian ships (unstable), in a chroot
+#   trixie  trixie's kernel, in a chroot
+#   KREL    an exact release, e.g. 6.12.95+deb12-amd64 (on the host)
+# Default: $NPTTY_MATRIX, else "6.1 6.12 sid".
+#
+# Host slots: the three header packages (headers, headers-common, kbuild)
+# are fetched with apt-get download and unpacked with dpkg-deb -x into
+# $cache/matrix/hdr/KREL (installed headers under /usr/src are used as they
+# are); the host's dpkg state is not touched.  Chroot slots: kernels built
+# with a newer gcc than the host's, whose kbuild tools also need a newer
+# glibc, build in a debootstrap chroot ($cache/matrix/chroot-SUITE) where apt
+# installs linux-headers-amd64 (no image is pulled in); the chroot is made
+# once and refreshed on each run (NPTTY_MATRIX_OFFLINE=1: not refreshed).
+# The cache is $NPTTY_CACHE, default /var/cache/nptty.
+#
+# Each build is W=1 and must be free of warnings and errors; the module's
+# vermagic must name the kernel.  The modules are kept in
+# $cache/matrix/out/KREL/nptty.ko, and $cache/matrix/out/SLOT.krel names
+# the release a slot resolved to (make check-on SLOT=6.12 boots it).  Prints TAP
+# with the time each slot took (prepare / build); exit 0 when all passed.
+# Needs root for the chroot slots (debootstrap, chroot, mount).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+top=$PWD
+
+cache=${NPTTY_CACHE:-/var/cache/nptty}
+if ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
+	cache=${XDG_CACHE_HOME:-$HOME/.cache}/nptty
+fi
+mcache=$cache/matrix
+mkdir -p "$mcache/hdr" "$mcache/out" "$mcache/debs"
+mirror=${NPTTY_MIRROR:-http://deb.debian.org/debian}
+
+# One matrix run at a time per cache (the chroots are shared).
+exec 9>"$mcache/.lock"
+flock 9
+
+slots=("$@")
+[ ${#slots[@]} -gt 0 ] || read -r -a slots <<<"${NPTTY_MATRIX:-6.1 6.12 sid}"
+
+tmp=$(mktemp -d /tmp/nptty-matrix.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fail=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $*"; }
+now() { date +%s.%N; }
+dt() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.1f", e - s }'; }
+log() { echo "# $*" >&2; }
+
+# newest_host REGEX: the newest header package name apt knows matching REGEX
+newest_host() {
+	apt-cache search --names-only "$1" 2>/dev/null | awk '{ print $1 }' | sort -V | tail -1
+}
+
+# host_headers KREL: print the header tree for KREL, fetching it when needed
+host_headers() {
+	local krel=$1 dir=$mcache/hdr/$1 pkgs d
+	if [ -e "/usr/src/linux-headers-$krel/include" ]; then
+		echo "/usr/src/linux-headers-$krel"
+		return 0
+	fi
+	if [ ! -e "$dir/usr/src/linux-headers-$krel/Makefile" ]; then
+		pkgs="linux-headers-$krel $(apt-cache depends "linux-headers-$krel" 2>/dev/null |
+			awk '/Depends: linux-(headers-.*-common|kbuild-)/ { print $2 }' | sort -u | tr '\n' ' ')"
+		log "fetching $pkgs"
+		rm -rf "$tmp/debs" "$dir.new"
+		mkdir -p "$tmp/debs" "$dir.new"
+		# shellcheck disable=SC2086
+		(cd "$tmp/debs" && apt-get download $pkgs >"$tmp/apt.log" 2>&1) || {
+			sed 's/^/# /' "$tmp/apt.log" >&2
+			return 1
+		}
+		for d in "$tmp"/debs/*.deb; do dpkg-deb -x "$d" "$dir.new" || return 1; done
+		# The flavour Makefile includes the common tree by absolute path.
+		sed -i "s|^include /usr/src/|include $dir/usr/src/|; s|^KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$dir/usr/src/|" \
+			"$dir.new/usr/src/linux-headers-$krel/Makefile"
+		rm -rf "$dir"
+		mv "$dir.new" "$dir"
+	fi
+	echo "$dir/usr/src/linux-headers-$krel"
+}
+
+# host_compiler KREL: the gcc-N the headers ask for must exist on the host
+host_compiler() {
+	local cc
+	cc=$(apt-cache depends "linux-headers-$1" 2>/dev/null |
+		grep -oE 'gcc-[0-9]+' | head -1)
+	[ -z "$cc" ] || command -v "$cc" >/dev/null || command -v "x86_64-linux-gnu-$cc" >/dev/null || {
+		echo "# linux-headers-$1 is built with $cc, which the host lacks: use a chroot slot" >&2
+		return 1
+	}
+}
+
+# chroot_prepare SUITE: make or refresh the chroot; print its root
+chroot_prepare() {
+	local suite=$1 root=$mcache/chroot-$1
+	if [ ! -x "$root/usr/bin/make" ]; then
+		command -v debootstrap >/dev/null || {
+			echo "# needs debootstrap (apt-get install debootstrap)" >&2
+			return 1
+		}
+		log "debootstrap $suite (once, ~0.6 GB)"
+		rm -rf "$root.new"
+		debootstrap --variant=minbase --include=make "$suite" "$root.new" "$mirror" \
+			>"$tmp/debootstrap.log" 2>&1 || {
+			tail -5 "$tmp/debootstrap.log" | sed 's/^/# /' >&2
+			return 1
+		}
+		# A build chroot: accept a mirror whose Release file has passed its
+		# Valid-Until (frozen or lagging mirrors); signatures are still checked.
+		echo 'Acquire::Check-Valid-Until "false";' \
+			>"$root.new/etc/apt/apt.conf.d/99nptty-matrix"
+		rm -rf "$root"
+		mv "$root.new" "$root"
+	fi
+	if [ "${NPTTY_MATRIX_OFFLINE:-0}" != 1 ] || [ ! -e "$root/usr/share/doc/linux-headers-amd64" ]; then
+		# the newest headers (and the gcc they depend on); no image
+		{
+			chroot "$root" apt-get update -q &&
+				DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -q \
+					--no-install-recommends linux-headers-amd64 &&
+				DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get autoremove -y -q --purge &&
+				chroot "$root" apt-get clean
+		} >"$tmp/chroot-apt.log" 2>&1 || {
+			tail -5 "$tmp/chroot-apt.log" | sed 's/^/# /' >&2
+			return 1
+		}
+	fi
+	echo "$root"
+}
+
+# chroot_krel ROOT: the release linux-headers-amd64 points at in the chroot
+chroot_krel() {
+	chroot "$1" dpkg-query -W -f='${Depends}\n' linux-headers-amd64 2>/dev/null |
+		grep -oE 'linux-headers-[^ ,]+-amd64' | head -1 | sed 's/^linux-headers-//'
+}
+
+# build DIR KDIR [ROOT]: W=1 build of a copy of the sources in DIR
+build() {
+	local dir=$1 kdir=$2 root=${3:-} mdir
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp -r Kbuild VERSION kmod include "$dir/"
+	find "$dir" \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' -o -name '*.mod*' \) -delete
+	if [ -z "$root" ]; then
+		make -j"$(nproc)" -C "$kdir" M="$dir" W=1 modules
+	else
+		mdir=${dir#"$root"}
+		# 7.x objtool reads /proc; the mount dies with the namespace
+		unshare -m --propagation private sh -c \
+			'mount -t proc proc "$1/proc" && exec chroot "$1" make -j"$2" -C "$3" M="$4" W=1 modules' \
+			sh "$root" "$(nproc)" "$kdir" "$mdir"
+	fi
+}
+
+echo "1..${#slots[@]}"
+echo "# nptty $(cat VERSION), $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?'), cache $mcache"
+for slot in "${slots[@]}"; do
+	t0=$(now)
+	root=""
+	krel=""
+	case $slot in
+	6.1) krel=$(newest_host '^linux-headers-6\.1\.0-[0-9]+-amd64$') ;;
+	6.12) krel=$(newest_host '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$') ;;
+	sid | unstable | trixie | forky | testing)
+		root=$(chroot_prepare "$slot") || { nok "$slot: cannot prepare the chroot"; continue; }
+		krel=$(chroot_krel "$root")
+		;;
+	*) krel=$slot ;;
+	esac
+	krel=${krel#linux-headers-}
+	if [ -z "$krel" ]; then
+		nok "$slot: no such kernel headers in apt"
+		continue
+	fi
+	if [ -n "$root" ]; then
+		kdir=/usr/src/linux-headers-$krel
+		where="$slot chroot, $(find "$root/usr/bin/" -maxdepth 1 -regextype egrep \
+			-regex '.*/(x86_64-linux-gnu-)?gcc-[0-9]+' -printf '%f\n' | sort -V | tail -1)"
+	else
+		host_compiler "$krel" || { nok "$slot ($krel): no matching compiler"; continue; }
+		kdir=$(host_headers "$krel") || { nok "$slot ($krel): cannot fetch the headers"; continue; }
+		where="host, $(basename "$(readlink -f "$(command -v gcc)")")"
+	fi
+	t1=$(now)
+	if [ -n "$root" ]; then bdir=$root/build/nptty-$krel; else bdir=$tmp/build-$krel; fi
+	build "$bdir" "$kdir" "$root" >"$tmp/build-$krel.log" 2>&1
+	rc=$?
+	t2=$(now)
+	grep -iE 'warning|error' "$tmp/build-$krel.log" | sed "s|$bdir/||g" >"$tmp/findings"
+	vm=$(modinfo -F vermagic "$bdir/nptty.ko" 2>/dev/null)
+	times="prepare $(dt "$t0" "$t1") s, build $(dt "$t1" "$t2") s"
+	if [ $rc = 0 ] && [ ! -s "$tmp/findings" ] && [[ $vm == "$krel "* ]]; then
+		mkdir -p "$mcache/out/$krel"
+		cp "$bdir/nptty.ko" "$mcache/out/$krel/nptty.ko"
+		echo "$krel" >"$mcache/out/$slot.krel"
+		ok "$slot: $krel ($where): W=1 clean # $times"
+	else
+		nok "$slot: $krel ($where): exit $rc, $(wc -l <"$tmp/findings") warnings/errors, vermagic '${vm%% *}' # $times"
+		if [ -s "$tmp/findings" ]; then head -30 "$tmp/findings"; else tail -20 "$tmp/build-$krel.log"; fi |
+			sed 's/^/# /'
+	fi
+	[ -z "$root" ] || rm -rf "$bdir"
+done
+echo "# matrix: $((n - fail)) passed, $fail failed; modules in $mcache/out"
+[ $fail = 0 ]
