@@ -9,6 +9,7 @@
 
 #include "link.h"
 #include "netlink.h"
+#include "parent.h"
 #include "port.h"
 #include "tty.h"
 
@@ -27,6 +28,9 @@ static int __init nptty_init(void)
 	ret = nptty_link_wq_init();
 	if (ret)
 		goto err_wq;
+	ret = nptty_parent_init();
+	if (ret)
+		goto err_parent;
 	ret = nptty_tty_init(nptty_max_ports);
 	if (ret)
 		goto err_tty;
@@ -43,6 +47,8 @@ err_genl:
 err_ports:
 	nptty_tty_uninit();
 err_tty:
+	nptty_parent_uninit();
+err_parent:
 	nptty_link_wq_uninit();
 err_wq:
 	return ret;
@@ -53,6 +59,7 @@ static void __exit nptty_exit(void)
 	nptty_genl_uninit();
 	nptty_ports_uninit();
 	nptty_tty_uninit();
+	nptty_parent_uninit();
 	nptty_link_wq_uninit();
 }
 

@@ -47,6 +47,7 @@
 #include "tty.h"
 #include "sysfs.h"
 #include "netlink.h"
+#include "parent.h"
 
 static DEFINE_MUTEX(nptty_ports_lock);	/* nptty_ports */
 static DEFINE_IDR(nptty_ports);		/* index -> struct nptty_port */
@@ -166,7 +167,7 @@ struct nptty_port *nptty_port_create(struct net *net,
 	port->index = ret;
 
 	dev = tty_port_register_device_attr(&port->port, nptty_tty_driver,
-					    port->index, NULL, port,
+					    port->index, nptty_parent_dev(), port,
 					    nptty_sysfs_groups);
 	if (IS_ERR(dev)) {
 		ret = PTR_ERR(dev);
