@@ -177,7 +177,7 @@ static int cmd_send(struct nptty_cmdlink *cmd, const u8 *buf, size_t len)
 		ret = nptty_sock_send(cmd->sock, buf, len);
 		if (ret == -EAGAIN && --tries) {
 			mutex_unlock(&cmd->mutex);
-			msleep(10);
+			usleep_range(10000, 20000);
 			mutex_lock(&cmd->mutex);
 			continue;
 		}
@@ -516,10 +516,13 @@ static void cmd_async_work(struct work_struct *work)
 	mutex_lock(&cmd->req_mutex);
 	rx = test_and_clear_bit(NPTTY_CMD_P_FLUSH_RX, &cmd->pending);
 	tx = test_and_clear_bit(NPTTY_CMD_P_FLUSH_TX, &cmd->pending);
-	if (rx || tx)
-		request_one(cmd, buf, nptty_aspp_encode_flush(buf, sizeof(buf),
-			rx && tx ? NPTTY_ASPP_FLUSH_BOTH :
-			rx ? NPTTY_ASPP_FLUSH_RX : NPTTY_ASPP_FLUSH_TX));
+	if (rx || tx) {
+		u8 which = rx && tx ? NPTTY_ASPP_FLUSH_BOTH :
+			   rx ? NPTTY_ASPP_FLUSH_RX : NPTTY_ASPP_FLUSH_TX;
+
+		request_one(cmd, buf,
+			    nptty_aspp_encode_flush(buf, sizeof(buf), which));
+	}
 	if (test_and_clear_bit(NPTTY_CMD_P_XOFF, &cmd->pending))
 		request_one(cmd, buf, nptty_aspp_encode_setxoff(buf, sizeof(buf)));
 	if (test_and_clear_bit(NPTTY_CMD_P_XON, &cmd->pending))

@@ -493,12 +493,15 @@ int nptty_link_start(struct nptty_port *port, bool nonblock)
 	if (!link->rx_buf || !link->tx_buf) {
 		kfree(link->rx_buf);
 		kfree(link->tx_buf);
-		link->rx_buf = link->tx_buf = NULL;
+		link->rx_buf = NULL;
+		link->tx_buf = NULL;
 		return -ENOMEM;
 	}
 	mutex_lock(&link->mutex);
-	link->rx_len = link->rx_off = 0;
-	link->tx_len = link->tx_off = 0;
+	link->rx_len = 0;
+	link->rx_off = 0;
+	link->tx_len = 0;
+	link->tx_off = 0;
 	link->err = 0;
 	link->backoff_ms = LINK_BACKOFF_MIN_MS;
 	link->deadline = jiffies + msecs_to_jiffies(port->cfg.connect_timeout_ms);
@@ -538,13 +541,27 @@ void nptty_link_stop(struct nptty_port *port)
 	cancel_work_sync(&link->tx_work);
 
 	spin_lock_irqsave(&port->lock, flags);
-	link->tx_len = link->tx_off = 0;
+	link->tx_len = 0;
+	link->tx_off = 0;
 	link->tx_gen++;
 	spin_unlock_irqrestore(&port->lock, flags);
 	kfree(link->rx_buf);
 	kfree(link->tx_buf);
-	link->rx_buf = link->tx_buf = NULL;
-	link->rx_len = link->rx_off = 0;
+	link->rx_buf = NULL;
+	link->tx_buf = NULL;
+	link->rx_len = 0;
+	link->rx_off = 0;
+}
+
+/* Has a blocking open waited long enough? */
+static bool open_may_go(struct nptty_port *port)
+{
+	struct nptty_link *link = &port->link;
+	u8 state = READ_ONCE(link->state);
+
+	return state == NPTTY_LINK_UP || state == NPTTY_LINK_IDLE ||
+	       test_bit(NPTTY_LINK_F_WAS_UP, &link->flags) ||
+	       READ_ONCE(link->err) || READ_ONCE(port->dead);
 }
 
 /*
@@ -558,12 +575,9 @@ int nptty_link_wait_up(struct nptty_port *port)
 	long left;
 	int err;
 
-	left = wait_event_interruptible_timeout(link->wait,
-		READ_ONCE(link->state) == NPTTY_LINK_UP ||
-		test_bit(NPTTY_LINK_F_WAS_UP, &link->flags) ||
-		READ_ONCE(link->err) || READ_ONCE(port->dead) ||
-		READ_ONCE(link->state) == NPTTY_LINK_IDLE,
-		msecs_to_jiffies(port->cfg.connect_timeout_ms) + HZ);
+	left = msecs_to_jiffies(port->cfg.connect_timeout_ms) + HZ;
+	left = wait_event_interruptible_timeout(link->wait, open_may_go(port),
+						left);
 	if (left < 0)
 		return left;
 	if (READ_ONCE(port->dead))
@@ -623,7 +637,8 @@ void nptty_link_flush_tx(struct nptty_port *port)
 	lockdep_assert_held(&port->lock);
 	if (kfifo_initialized(&port->xmit))
 		kfifo_reset(&port->xmit);
-	link->tx_len = link->tx_off = 0;
+	link->tx_len = 0;
+	link->tx_off = 0;
 	link->tx_gen++;
 }
 

@@ -160,7 +160,8 @@ struct nptty_port *nptty_port_create(struct net *net,
 			NL_SET_ERR_MSG_MOD(extack, "this index is in use");
 			ret = -EBUSY;
 		} else if (ret == -ENOSPC) {
-			NL_SET_ERR_MSG_MOD(extack, "all ports are in use (module parameter max_ports)");
+			NL_SET_ERR_MSG_MOD(extack,
+					   "all ports are in use (module parameter max_ports)");
 		}
 		goto err_unlock;
 	}
