@@ -35,12 +35,15 @@ static const struct genl_multicast_group nptty_mcgrps[] = {
 static struct netlink_range_validation connect_timeout_range = {
 	.min = 100, .max = 600000,
 };
+
 static struct netlink_range_validation user_timeout_range = {
 	.min = 0, .max = 3600000,
 };
+
 static struct netlink_range_validation tx_ring_range = {
 	.min = 256, .max = 1 << 20,
 };
+
 static struct netlink_range_validation cmd_timeout_range = {
 	.min = 10, .max = 600000,
 };
@@ -145,7 +148,7 @@ static int put_stats(struct sk_buff *msg, struct nptty_port *port)
 	if (!nest)
 		return -EMSGSIZE;
 #define PUT_STAT(attr, field) \
-	nla_put_u64_64bit(msg, attr, atomic64_read(&s->field), NPTTY_A_STATS_PAD)
+	nla_put_u64_64bit(msg, attr, atomic64_read(&(s)->field), NPTTY_A_STATS_PAD)
 	if (PUT_STAT(NPTTY_A_STATS_TX_BYTES, tx_bytes) ||
 	    PUT_STAT(NPTTY_A_STATS_RX_BYTES, rx_bytes) ||
 	    PUT_STAT(NPTTY_A_STATS_CONNECTS, connects) ||

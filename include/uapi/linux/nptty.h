@@ -15,8 +15,12 @@
  *             port is freed when its last user closes it.  CAP_NET_ADMIN.
  *   PORT_GET  do: the port named by INDEX; dump: every port of the caller's
  *             network namespace.  Anyone.
- *   PORT_SET  change settings of the port named by INDEX.  CAP_NET_ADMIN.
+ *   PORT_SET  change settings of the port named by INDEX (LABEL "" removes
+ *             the label).  CAP_NET_ADMIN.
  *   PORT_NTF  notification sent to the "monitor" group, with NTF_REASON.
+ *
+ * CAP_NET_ADMIN means in the initial user namespace: the ttys are global.
+ * Each command has a strict policy of its own (see the spec).
  */
 #ifndef _UAPI_LINUX_NPTTY_H
 #define _UAPI_LINUX_NPTTY_H
@@ -72,8 +76,7 @@ enum nptty_a_port {
 	NPTTY_A_PORT_ADDR6,		/* binary[16]: IPv6 address */
 	NPTTY_A_PORT_DATA_PORT,		/* u16: data TCP port, 1..65535 */
 	NPTTY_A_PORT_CMD_PORT,		/* u16: command TCP port, 0 = none */
-	NPTTY_A_PORT_LABEL,		/* string: [A-Za-z0-9_][A-Za-z0-9._-]{0,30};
-					 * PORT_SET with "" removes it */
+	NPTTY_A_PORT_LABEL,		/* string: [A-Za-z0-9_][A-Za-z0-9._-]{0,30} */
 	NPTTY_A_PORT_CONNECT_TIMEOUT,	/* u32: ms a blocking open waits */
 	NPTTY_A_PORT_KEEPALIVE,		/* u32: s idle before TCP keepalive */
 	NPTTY_A_PORT_USER_TIMEOUT,	/* u32: ms, TCP_USER_TIMEOUT */
