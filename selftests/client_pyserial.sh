@@ -109,10 +109,14 @@ t.ok(n_ev(op="START_BREAK") == sb + 1 and n_ev(op="STOP_BREAK") == cb + 1
      and state().get("break") == 0 and got == b"\x00",
      f"send_break(0.25): START_BREAK, STOP_BREAK, received as {got!r}")
 
+# tcflush is queued to the command port (the flush may be called where it
+# cannot sleep): wait for each FLUSH, so that the two are not merged.
 rx, tx = n_ev(op="FLUSH", which="rx"), n_ev(op="FLUSH", which="tx")
 ser.reset_input_buffer()
+nptest.wait_for(lambda: n_ev(op="FLUSH", which="rx") > rx, 10)
 rx1 = n_ev(op="FLUSH", which="rx")
 ser.reset_output_buffer()
+nptest.wait_for(lambda: n_ev(op="FLUSH", which="tx") > tx, 10)
 tx1 = n_ev(op="FLUSH", which="tx")
 t.ok(rx1 == rx + 1, f"reset_input_buffer: FLUSH rx ({rx} -> {rx1})")
 t.ok(tx1 == tx + 1, f"reset_output_buffer: FLUSH tx ({tx} -> {tx1})")
