@@ -9,9 +9,10 @@
  *   bulk read SPEC --seconds S [--chunk N] [--pid PID]...
  *       read for S seconds from the first byte (the peer is a "source")
  *
- * CPU: the whole machine's busy time (/proc/stat), the high-priority
- * kworkers' time (nptty's workqueue), the --pid processes' (socat) and
- * this process's, over the timed window; divided by the megabytes moved.
+ * CPU: the whole machine's busy time, the high-priority kworkers' run time
+ * (nptty's workqueue), the --pid processes' (socat) and this process's,
+ * over the timed window, and the context switches; per megabyte moved
+ * (see common.h).
  */
 #include <errno.h>
 #include <signal.h>
@@ -93,9 +94,9 @@ int cmd_bulk(int argc, char **argv)
 	       argv[1], argv[2], (unsigned long long)bytes, sec, mb / sec);
 	cpu_print(&a, &b);
 	printf(",\"cpu_busy_s_per_mb\":%.5f,\"cpu_kworker_h_s_per_mb\":%.5f,"
-	       "\"cpu_pids_s_per_mb\":%.5f}\n",
+	       "\"cpu_pids_s_per_mb\":%.5f,\"ctxt_per_mb\":%.1f}\n",
 	       cpu_secs(b.busy - a.busy) / mb, cpu_secs(b.kworker - a.kworker) / mb,
-	       cpu_secs(b.pids - a.pids) / mb);
+	       cpu_secs(b.pids - a.pids) / mb, (b.ctxt - a.ctxt) / mb);
 	fflush(stdout);
 	alarm(60);
 	close(fd);	/* a tty waits here until the ring has drained */

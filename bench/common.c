@@ -205,46 +205,35 @@ int read_full(int fd, void *buf, size_t len)
 
 /* --- CPU --- */
 
-double cpu_secs(uint64_t ticks)
+double cpu_secs(uint64_t ns)
 {
-	return (double)ticks / sysconf(_SC_CLK_TCK);
+	return ns / 1e9;
 }
 
-/* utime + stime of /proc/PID/stat, and the task's name in comm. */
-static uint64_t pid_ticks(pid_t pid, char *comm, size_t cap)
+/* Nanoseconds PID has run (/proc/PID/schedstat), and its name in comm. */
+static uint64_t pid_runtime(pid_t pid, char *comm, size_t cap)
 {
-	char path[64], buf[1024], *p;
-	unsigned long ut, st;
-	ssize_t n;
-	int fd;
+	unsigned long long run = 0;
+	char path[64];
+	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	if (!p)
-		return 0;
 	if (comm) {
-		char *o = strchr(buf, '(');
-		size_t l = o ? (size_t)(p - o - 1) : 0;
-
-		if (l >= cap)
-			l = cap - 1;
-		memcpy(comm, o ? o + 1 : buf, l);
-		comm[l] = 0;
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+		f = fopen(path, "re");
+		if (!f || !fgets(comm, cap, f))
+			comm[0] = 0;
+		comm[strcspn(comm, "\n")] = 0;
+		if (f)
+			fclose(f);
 	}
-	/* after ')': state ppid pgrp session tty tpgid flags minflt cminflt
-	 * majflt cmajflt utime stime */
-	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-		   &ut, &st) != 2)
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
 		return 0;
-	return ut + st;
+	if (fscanf(f, "%llu", &run) != 1)
+		run = 0;
+	fclose(f);
+	return run;
 }
 
 /* "kworker/0:1H" or "kworker/0:1H-nptty": a per-CPU high-priority worker */
@@ -259,7 +248,7 @@ static int is_highpri_kworker(const char *comm)
 	return l > 1 && c[l - 1] == 'H';
 }
 
-static uint64_t kworker_ticks(void)
+static uint64_t kworker_runtime(void)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -273,7 +262,7 @@ static uint64_t kworker_ticks(void)
 
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
-		t = pid_ticks(atoi(e->d_name), comm, sizeof(comm));
+		t = pid_runtime(atoi(e->d_name), comm, sizeof(comm));
 		if (is_highpri_kworker(comm))
 			sum += t;
 	}
@@ -281,44 +270,59 @@ static uint64_t kworker_ticks(void)
 	return sum;
 }
 
-static uint64_t busy_ticks(void)
+/*
+ * /proc/stat: idle + iowait of all CPUs in ns (from the nohz idle clock,
+ * not from ticks: a TCG guest loses ticks when the host is busy, so its
+ * tick-sampled user/system times undercount), and the context switches.
+ */
+static void proc_stat(uint64_t *idle, uint64_t *ctxt)
 {
-	unsigned long long v[8] = { 0 };
+	unsigned long long v[5] = { 0 }, c;
 	FILE *f = fopen("/proc/stat", "re");
-	uint64_t busy = 0;
+	char line[512];
 
+	*idle = *ctxt = 0;
 	if (!f)
-		return 0;
-	/* cpu user nice system idle iowait irq softirq steal */
-	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
-		busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+		return;
+	/* cpu user nice system idle iowait */
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+		   &v[3], &v[4]) == 5)
+		*idle = (v[3] + v[4]) * (NSEC_PER_SEC / sysconf(_SC_CLK_TCK));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "ctxt %llu", &c) == 1)
+			*ctxt = c;
 	fclose(f);
-	return busy;
+}
+
+uint64_t ctxt_now(void)
+{
+	uint64_t idle, ctxt;
+
+	proc_stat(&idle, &ctxt);
+	return ctxt;
 }
 
 void cpu_take(struct cpu_snap *s, const pid_t *pid, int npid)
 {
-	struct rusage ru;
+	uint64_t idle;
 
-	s->busy = busy_ticks();
-	s->kworker = kworker_ticks();
+	proc_stat(&idle, &s->ctxt);
+	/* busy = wall time x CPUs - idle; only differences mean anything */
+	s->busy = (uint64_t)now_ns() * sysconf(_SC_NPROCESSORS_ONLN) - idle;
+	s->kworker = kworker_runtime();
 	s->pids = 0;
 	for (int i = 0; i < npid; i++)
-		s->pids += pid_ticks(pid[i], NULL, 0);
-	getrusage(RUSAGE_SELF, &ru);
-	s->self = ((uint64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
-		  sysconf(_SC_CLK_TCK) +
-		  ((uint64_t)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) *
-		  sysconf(_SC_CLK_TCK) / 1000000;
+		s->pids += pid_runtime(pid[i], NULL, 0);
+	s->self = pid_runtime(getpid(), NULL, 0);
 }
 
 void cpu_print(const struct cpu_snap *a, const struct cpu_snap *b)
 {
 	printf("\"cpu_busy_s\":%.3f,\"cpu_kworker_h_s\":%.3f,"
-	       "\"cpu_pids_s\":%.3f,\"cpu_self_s\":%.3f",
+	       "\"cpu_pids_s\":%.3f,\"cpu_self_s\":%.3f,\"ctxt\":%llu",
 	       cpu_secs(b->busy - a->busy), cpu_secs(b->kworker - a->kworker),
-	       cpu_secs(b->pids - a->pids), cpu_secs(b->self - a->self));
+	       cpu_secs(b->pids - a->pids), cpu_secs(b->self - a->self),
+	       (unsigned long long)(b->ctxt - a->ctxt));
 }
 
 /* --- memory --- */

@@ -37,12 +37,16 @@ long opt_long(const char *val, const char *name, long min, long max);
 double opt_double(const char *val, const char *name, double min, double max);
 
 /*
- * CPU accounting, in clock ticks (sysconf(_SC_CLK_TCK)):
- *   busy     every CPU's non-idle time (/proc/stat: all but idle, iowait)
- *   kworker  user+system time of the high-priority kworkers ("kworker/N:MH",
- *            the pool nptty's WQ_HIGHPRI workqueue runs on)
- *   pids     user+system time of the processes in pid[] (socat, a peer)
- *   self     this process (getrusage)
+ * CPU accounting, in nanoseconds:
+ *   busy     all CPUs' wall time minus their idle + iowait time (/proc/stat,
+ *            whose idle comes from the nohz idle clock)
+ *   kworker  run time of the high-priority kworkers ("kworker/N:MH", the
+ *            pool nptty's WQ_HIGHPRI workqueue runs on), /proc/PID/schedstat
+ *   pids     run time of the processes in pid[] (socat)
+ *   self     this process
+ *   ctxt     context switches of the whole machine (/proc/stat ctxt): a
+ *            count, so unlike the times it does not move with the host's
+ *            load (a TCG guest's times include time the host took away)
  */
 #define CPU_MAX_PIDS 4
 struct cpu_snap {
@@ -50,12 +54,14 @@ struct cpu_snap {
 	uint64_t kworker;
 	uint64_t pids;
 	uint64_t self;
+	uint64_t ctxt;
 };
 
 void cpu_take(struct cpu_snap *s, const pid_t *pid, int npid);
-/* Print the deltas b - a as JSON members "cpu_*_s" (seconds). */
+/* Print the deltas b - a as JSON members "cpu_*_s" (seconds) and "ctxt". */
 void cpu_print(const struct cpu_snap *a, const struct cpu_snap *b);
-double cpu_secs(uint64_t ticks);
+double cpu_secs(uint64_t ns);
+uint64_t ctxt_now(void);
 
 /* /proc/meminfo and /proc/net/sockstat fields, in KiB. */
 struct mem_snap {

@@ -14,7 +14,10 @@
  *
  * Memory: /proc/meminfo (MemTotal - MemFree, Slab, SUnreclaim, VmallocUsed,
  * Percpu) and /proc/net/sockstat TCP mem, after S seconds of settling
- * (default 1), divided by the number of items.
+ * (default 1), divided by the number of items; and the slab caches that
+ * grew most (/proc/slabinfo: active objects x object size), which says
+ * what the memory is (SLUB merges caches of one size, so a name may stand
+ * for several).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +28,72 @@
 
 #include "common.h"
 #include "npbench.h"
+
+#define SLAB_MAX	1024
+#define SLAB_TOP	10
+
+struct slab_snap {
+	int n;
+	struct {
+		char name[64];
+		long bytes;
+	} c[SLAB_MAX];
+};
+
+static void slab_take(struct slab_snap *s)
+{
+	FILE *f = fopen("/proc/slabinfo", "re");
+	char line[512];
+
+	s->n = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && s->n < SLAB_MAX) {
+		long active, total, size;
+		char name[64];
+
+		if (sscanf(line, "%63s %ld %ld %ld", name, &active, &total,
+			   &size) != 4)
+			continue;	/* the header lines */
+		snprintf(s->c[s->n].name, sizeof(s->c[0].name), "%s", name);
+		s->c[s->n++].bytes = active * size;
+	}
+	fclose(f);
+}
+
+/* "PREFIX_slabs":{"cache":KiB per item,...}, the SLAB_TOP that grew most */
+static void slab_print(const char *prefix, const struct slab_snap *a,
+		       const struct slab_snap *b, long n)
+{
+	long d[SLAB_MAX];
+	int shown = 0;
+
+	for (int i = 0; i < b->n; i++) {
+		d[i] = b->c[i].bytes;
+		for (int j = 0; j < a->n; j++)
+			if (!strcmp(a->c[j].name, b->c[i].name)) {
+				d[i] -= a->c[j].bytes;
+				break;
+			}
+	}
+	printf(",\"%s_slabs\":{", prefix);
+	while (shown < SLAB_TOP) {
+		int best = -1;
+
+		for (int i = 0; i < b->n; i++)
+			if (d[i] > 0 && (best < 0 || d[i] > d[best]))
+				best = i;
+		if (best < 0)
+			break;
+		printf("%s\"%s\":%.3f", shown ? "," : "", b->c[best].name,
+		       d[best] / 1024.0 / (n > 0 ? n : 1));
+		d[best] = 0;
+		shown++;
+	}
+	printf("}");
+}
+
+static struct slab_snap slab_a, slab_b, slab_c;
 
 struct many_opts {
 	long first, port, count, per;
@@ -77,6 +146,7 @@ int cmd_measure(int argc, char **argv)
 	if (!o.cmd || !o.cmd[0])
 		die("usage: measure --per N [--settle S] [--label L] -- CMD ARGS...");
 	settle(o.settle);
+	slab_take(&slab_a);
 	mem_take(&a);
 	t0 = now_ns();
 	pid = fork();
@@ -94,10 +164,12 @@ int cmd_measure(int argc, char **argv)
 	t1 = now_ns();
 	settle(o.settle);
 	mem_take(&b);
+	slab_take(&slab_b);
 	printf("{\"test\":\"measure\",\"label\":\"%s\",\"per\":%ld,"
 	       "\"total_ms\":%.3f,\"ms_per_item\":%.4f,",
 	       o.label, o.per, (t1 - t0) / 1e6, (t1 - t0) / 1e6 / o.per);
 	mem_print("mem", &a, &b, o.per);
+	slab_print("mem", &slab_a, &slab_b, o.per);
 	printf("}\n");
 	return 0;
 }
@@ -113,6 +185,7 @@ static void open_close_many(const struct many_opts *o, int tcp)
 		die("out of memory");
 	want_fds(o->count + 64);
 	settle(o->settle);
+	slab_take(&slab_a);
 	mem_take(&a);
 	t0 = now_ns();
 	for (long i = 0; i < o->count; i++) {
@@ -133,12 +206,14 @@ static void open_close_many(const struct many_opts *o, int tcp)
 	t1 = now_ns();
 	settle(o->settle);
 	mem_take(&b);
+	slab_take(&slab_b);
 	t2 = now_ns();
 	for (long i = 0; i < o->count; i++)
 		close(fd[i]);
 	t2 = now_ns() - t2;
 	settle(o->settle);
 	mem_take(&c);
+	slab_take(&slab_c);
 	sort_i64(t, o->count);
 	printf("{\"test\":\"%s\",\"count\":%ld,\"open_total_ms\":%.3f,"
 	       "\"open_p50_ms\":%.4f,\"open_p99_ms\":%.4f,\"open_max_ms\":%.4f,"
@@ -149,6 +224,8 @@ static void open_close_many(const struct many_opts *o, int tcp)
 	mem_print("open", &a, &b, o->count);
 	printf(",");
 	mem_print("after_close", &a, &c, o->count);
+	slab_print("open", &slab_a, &slab_b, o->count);
+	slab_print("after_close", &slab_a, &slab_c, o->count);
 	printf("}\n");
 	free(t);
 	free(fd);

@@ -22,6 +22,7 @@ import subprocess
 import sys
 
 PATHS = ["nptty", "socat", "tcp"]
+BULK_PATHS = ["nptty", "nptty-64k", "socat", "tcp"]
 BEGIN = "<!-- bench-results: begin (bench/report.py writes this part) -->"
 END = "<!-- bench-results: end -->"
 
@@ -107,14 +108,15 @@ def aggregate(rows, rawdir, command):
     bulk = {}
     for d in ("write", "read"):
         bulk[d] = {}
-        for p in PATHS:
+        for p in BULK_PATHS:
             rs = pick(rows, "bulk_" + d, p)
             if not rs:
                 continue
             # write: the sink's first-to-last-byte rate; read: the reader's
             mb = [(r.get("sink") or {}).get("mbps", r["r"]["mbps"])
                   if d == "write" else r["r"]["mbps"] for r in rs]
-            bridge = [r["r"]["cpu_kworker_h_s_per_mb"] if p == "nptty" else
+            bridge = [r["r"]["cpu_kworker_h_s_per_mb"]
+                      if p.startswith("nptty") else
                       r["r"]["cpu_pids_s_per_mb"] if p == "socat" else 0.0
                       for r in rs]
             bulk[d][p] = {
@@ -122,6 +124,7 @@ def aggregate(rows, rawdir, command):
                 "cpu_busy_s_per_mb": stat([r["r"]["cpu_busy_s_per_mb"]
                                            for r in rs]),
                 "cpu_bridge_s_per_mb": stat(bridge),
+                "ctxt_per_mb": stat([r["r"].get("ctxt_per_mb") for r in rs]),
             }
     res["bulk"] = bulk
 
@@ -131,7 +134,7 @@ def aggregate(rows, rawdir, command):
         if rs:
             rtt[p] = {k: stat([r[k] for r in rs]) for k in
                       ("min_us", "p50_us", "p90_us", "p99_us", "p999_us",
-                       "max_us", "tps")}
+                       "max_us", "tps", "ctxt_per_rtt") if k in rs[0]}
             rtt[p]["samples"] = sum(r["count"] for r in rs)
     res["rtt"] = rtt
 
@@ -336,9 +339,10 @@ def markdown(res, history):
     w("")
     w("| path | write MB/s | read MB/s | write vs socat | read vs socat | "
       "write vs TCP | read vs TCP | CPU s/MB write (whole guest) | "
-      "CPU s/MB read | bridge's own s/MB (w / r) |")
-    w("|---|---|---|---|---|---|---|---|---|---|")
-    for p in PATHS:
+      "CPU s/MB read | bridge's own s/MB (w / r) | context switches "
+      "per MB (w / r) |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|")
+    for p in BULK_PATHS:
         bw, br = b["write"].get(p), b["read"].get(p)
         if not bw and not br:
             continue
@@ -354,7 +358,9 @@ def markdown(res, history):
           f"{fs((bw or {}).get('cpu_busy_s_per_mb'), 3)} | "
           f"{fs((br or {}).get('cpu_busy_s_per_mb'), 3)} | "
           f"{f(med((bw or {}).get('cpu_bridge_s_per_mb')), 3)} / "
-          f"{f(med((br or {}).get('cpu_bridge_s_per_mb')), 3)} |")
+          f"{f(med((br or {}).get('cpu_bridge_s_per_mb')), 3)} | "
+          f"{f(med((bw or {}).get('ctxt_per_mb')), 0)} / "
+          f"{f(med((br or {}).get('ctxt_per_mb')), 0)} |")
     w("")
     w("Bridge's own CPU: nptty = the high-priority kworkers (its workqueue); "
       "socat = the socat process. Both paths also use `flush_to_ldisc` "
@@ -364,8 +370,8 @@ def markdown(res, history):
     w("### Request/response, 8-byte frame, one process (µs)")
     w("")
     w("| path | min | p50 | p90 | p99 | p99.9 | transactions/s | samples | "
-      "p50 vs socat | p50 vs TCP |")
-    w("|---|---|---|---|---|---|---|---|---|---|")
+      "p50 vs socat | p50 vs TCP | context switches per round trip |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|")
     for p in PATHS:
         x = r.get(p)
         if not x:
@@ -374,7 +380,8 @@ def markdown(res, history):
           f"{fs(x['p90_us'], 0)} | {fs(x['p99_us'], 0)} | "
           f"{fs(x['p999_us'], 0)} | {fs(x['tps'], 0)} | {x['samples']} | "
           f"{fr(ratio(med(x['p50_us']), med((r.get('socat') or {}).get('p50_us'))))} | "
-          f"{fr(ratio(med(x['p50_us']), med((r.get('tcp') or {}).get('p50_us'))))} |")
+          f"{fr(ratio(med(x['p50_us']), med((r.get('tcp') or {}).get('p50_us'))))} | "
+          f"{f(med(x.get('ctxt_per_rtt')), 1)} |")
     w("")
     w("### Line utilisation through npsim --pace (8N1)")
     w("")
@@ -387,7 +394,7 @@ def markdown(res, history):
                 w(f"| {baud} | {p} | {fs(x['util_pct'], 1)} | "
                   f"{x['outq_empty']} / {x['outq_samples']} |")
     w("")
-    w("### tcdrain (median of 5)")
+    w("### tcdrain (median of 3)")
     w("")
     w("| baud | bytes | path | line time ms | last echo back ms | "
       "tcdrain returned ms | tcdrain − last echo ms |")
@@ -500,16 +507,18 @@ def plot(res, rawdir, png):
                       os.path.join(rawdir, f"cdf-{p}.dat")):
             have.append(p)
     with open(os.path.join(rawdir, "bulk.dat"), "w") as fh:
-        for p in PATHS:
+        for p in BULK_PATHS:
+            if not any(res["bulk"][d].get(p) for d in ("write", "read")):
+                continue
             row = [p]
             for d in ("write", "read"):
                 s = (res["bulk"][d].get(p) or {}).get("mbps")
                 row += [f"{s['median']:.3f} {s['min']:.3f} {s['max']:.3f}"
-                        if s else "0 0 0"]
+                        if s else "NaN NaN NaN"]
             for d in ("write", "read"):
                 s = (res["bulk"][d].get(p) or {}).get("cpu_busy_s_per_mb")
                 row += [f"{s['median']:.4f} {s['min']:.4f} {s['max']:.4f}"
-                        if s else "0 0 0"]
+                        if s else "NaN NaN NaN"]
             fh.write(" ".join(row) + "\n")
     m = res["meta"]
     title = (f"nptty vs socat pty bridge vs raw TCP - QEMU TCG guest "

@@ -36,6 +36,7 @@ int cmd_rtt(int argc, char **argv)
 	double secs = 3, max_secs = 0;
 	uint8_t req[256], rsp[256];
 	int64_t *v, t_start, t_end, t_max, sum = 0;
+	uint64_t ctxt;
 	size_t n = 0;
 	long bad = 0;
 	int fd;
@@ -81,6 +82,7 @@ int cmd_rtt(int argc, char **argv)
 	t_start = now_ns();
 	t_end = t_start + (int64_t)(secs * NSEC_PER_SEC);
 	t_max = t_start + (int64_t)(max_secs * NSEC_PER_SEC);
+	ctxt = ctxt_now();
 	for (;;) {
 		int64_t t0 = now_ns(), t1;
 
@@ -95,6 +97,7 @@ int cmd_rtt(int argc, char **argv)
 			break;
 	}
 	double sec = (now_ns() - t_start) / 1e9;
+	double cs = (double)(ctxt_now() - ctxt) / n;
 
 	if (samples) {
 		FILE *f = fopen(samples, "we");
@@ -109,10 +112,10 @@ int cmd_rtt(int argc, char **argv)
 	printf("{\"test\":\"rtt\",\"spec\":\"%s\",\"size\":%ld,\"count\":%zu,"
 	       "\"bad\":%ld,\"sec\":%.6f,\"tps\":%.1f,\"mean_us\":%.1f,"
 	       "\"min_us\":%.1f,\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,"
-	       "\"p999_us\":%.1f,\"max_us\":%.1f}\n",
+	       "\"p999_us\":%.1f,\"max_us\":%.1f,\"ctxt_per_rtt\":%.2f}\n",
 	       argv[1], size, n, bad, sec, n / sec, sum / 1e3 / n,
 	       v[0] / 1e3, pct(v, n, 50) / 1e3, pct(v, n, 90) / 1e3,
-	       pct(v, n, 99) / 1e3, pct(v, n, 99.9) / 1e3, v[n - 1] / 1e3);
+	       pct(v, n, 99) / 1e3, pct(v, n, 99.9) / 1e3, v[n - 1] / 1e3, cs);
 	close(fd);
 	free(v);
 	return 0;

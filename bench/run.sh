@@ -22,7 +22,7 @@
 # change in host load hits every path alike.
 #
 # Environment (run.sh passes NPTTY_* into the VM): NPTTY_BENCH_REPS (3),
-# NPTTY_BENCH_SECS (3, per bulk/rtt run), NPTTY_BENCH_LINE_SECS (4),
+# NPTTY_BENCH_SECS (2, per bulk/rtt run), NPTTY_BENCH_LINE_SECS (3),
 # NPTTY_BENCH_PORTS (1000, the largest port count).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,8 +30,8 @@ OUT=${1:?usage: run.sh OUTDIR [SECTION...]}
 shift
 SECTIONS=${*:-bulk rtt line drain first scale}
 REPS=${NPTTY_BENCH_REPS:-3}
-SECS=${NPTTY_BENCH_SECS:-3}
-LSECS=${NPTTY_BENCH_LINE_SECS:-4}
+SECS=${NPTTY_BENCH_SECS:-2}
+LSECS=${NPTTY_BENCH_LINE_SECS:-3}
 NPORTS=${NPTTY_BENCH_PORTS:-1000}
 NPB=$TOP/bench/bin/npbench
 NPCTL=$TOP/userspace/npctl/npctl
@@ -40,7 +40,8 @@ T=/tmp/npbench
 RAW=$OUT/raw.jsonl
 
 # Remote ends: TCP ports of the peers, npsim's data/command ports.
-P_SINK=21001 P_SOURCE=21002 P_ECHO=21003 P_HELLO=21004
+P_SINK=21001 P_SOURCE=21005 P_ECHO=21003 P_HELLO=21004
+P_SINK2=21002			# the sink's second port (nptty-64k)
 P_SIM=4001 C_SIM=966		# npsim --pace, WAIT_OQUEUE answered at once
 P_SIMB=4101 C_SIMB=1066		# npsim --pace --drain block
 P_SCALE=30000			# peer sink on P_SCALE..P_SCALE+NPORTS-1
@@ -115,7 +116,7 @@ setup() {
 		echo) p=$P_ECHO ;; hello) p=$P_HELLO ;;
 		esac
 		"$NPB" peer "$m" --port "$p" --ready "$T/$m.ready" \
-			--report "$T/$m.report" &
+			--report "$T/$m.report" $([ $m = sink ] && echo --count 2) &
 		pids+=($!)
 	done
 	"$NPSIM" -q -d $P_SIM -c $C_SIM --pace --control "$T/sim.ctl" \
@@ -133,8 +134,10 @@ setup() {
 	npctl_add 3 127.0.0.1:$P_HELLO no-cmd
 	npctl_add 4 127.0.0.1:$P_SIM cmd-port $C_SIM
 	npctl_add 5 127.0.0.1:$P_SIMB cmd-port $C_SIMB
+	# the same sink with a 64 KiB transmit ring (npctl's tx-ring knob)
+	npctl_add 6 127.0.0.1:$P_SINK2 no-cmd tx-ring 64k
 	# raw mode once, so that even a plain open() later sees it
-	for i in 0 1 2 3 4 5; do
+	for i in 0 1 2 3 4 5 6; do
 		stty -F "/dev/ttyNP$i" -echo 2>/dev/null
 	done
 }
@@ -147,6 +150,7 @@ run_bulk() {
 	n=$(lines "$rep_f")
 	case $path in
 	nptty) spec=/dev/ttyNP$idx ;;
+	nptty-64k) spec=/dev/ttyNP6 ;;
 	socat)
 		start_socat "bulk-$dir" "$port"
 		spec=$T/pty-bulk-$dir
@@ -170,7 +174,7 @@ bench_bulk() {
 	local rep dir path
 	for dir in write read; do
 		for rep in $(seq "$REPS"); do
-			for path in nptty socat tcp; do
+			for path in nptty socat tcp $([ $dir = write ] && echo nptty-64k); do
 				log "bulk $dir $path #$rep"
 				run_bulk "$dir" "$path" "$rep"
 			done
@@ -189,6 +193,7 @@ bench_rtt() {
 			tcp) spec=tcp:127.0.0.1:$P_ECHO ;;
 			esac
 			r=$("$NPB" rtt "$spec" --seconds "$SECS" \
+				--max-seconds $((2 * SECS)) \
 				--samples "$OUT/rtt-$path.txt")
 			[ "$path" = socat ] && stop_socat
 			[ -n "$r" ] && emit rtt "$path" "$rep" "$r"
@@ -228,16 +233,16 @@ bench_line() {
 # baud, so the reference is the arrival of the last echoed byte.
 bench_drain() {
 	local r bytes baud combo
-	for combo in 921600:1024 921600:8192 115200:1024; do
+	for combo in 921600:1024 921600:4096 115200:1024; do
 		baud=${combo%:*} bytes=${combo#*:}
 		log "drain $baud $bytes"
-		r=$("$NPB" drain /dev/ttyNP4 --baud "$baud" --bytes "$bytes" --reps 5)
+		r=$("$NPB" drain /dev/ttyNP4 --baud "$baud" --bytes "$bytes" --reps 3)
 		[ -n "$r" ] && emit "drain_${baud}_$bytes" nptty 1 "$r"
-		r=$("$NPB" drain /dev/ttyNP5 --baud "$baud" --bytes "$bytes" --reps 5)
+		r=$("$NPB" drain /dev/ttyNP5 --baud "$baud" --bytes "$bytes" --reps 3)
 		[ -n "$r" ] && emit "drain_${baud}_$bytes" nptty-block 1 "$r"
 		"$NPB" setbaud 127.0.0.1:$C_SIM "$baud" >/dev/null
 		start_socat drain $P_SIM
-		r=$("$NPB" drain "$T/pty-drain" --baud "$baud" --bytes "$bytes" --reps 5)
+		r=$("$NPB" drain "$T/pty-drain" --baud "$baud" --bytes "$bytes" --reps 3)
 		stop_socat
 		[ -n "$r" ] && emit "drain_${baud}_$bytes" socat 1 "$r"
 	done
@@ -262,11 +267,11 @@ bench_first() {
 bench_scale() {
 	local prev=0 n i r conf
 	log "scale: delete the bench ports"
-	"$NPCTL" -q del 0 1 2 3 4 5 || log "npctl del failed"
+	"$NPCTL" -q del 0 1 2 3 4 5 6 || log "npctl del failed"
 	"$NPB" peer sink --port $P_SCALE --count "$NPORTS" --ready "$T/scale.ready" &
 	pids+=($!)
 	waitfor 10000 test -s "$T/scale.ready" || log "scale peer did not start"
-	for n in 1 10 100 1000 "$NPORTS"; do
+	for n in 1 100 1000 "$NPORTS"; do
 		[ "$n" -gt "$NPORTS" ] || [ "$n" -le "$prev" ] && continue
 		conf=$T/scale-$n.conf
 		: >"$conf"
@@ -274,20 +279,20 @@ bench_scale() {
 			echo "127.0.0.1:$((P_SCALE + i)) index $i no-cmd" >>"$conf"
 		done
 		log "scale: add ports $prev..$((n - 1))"
-		r=$("$NPB" measure --per $((n - prev)) --label "add $prev..$((n - 1))" \
-			-- "$NPCTL" apply "$conf")
+		r=$("$NPB" measure --per $((n - prev)) --settle 0.5 \
+			--label "add $prev..$((n - 1))" -- "$NPCTL" apply "$conf")
 		[ -n "$r" ] && emit scale_add "$n" 1 "$r"
 		waitfor 10000 test -c "/dev/ttyNP$((n - 1))"
 		log "scale: open $n ports"
-		r=$("$NPB" open-many --first 0 --count "$n")
+		r=$("$NPB" open-many --first 0 --count "$n" --settle 0.5)
 		[ -n "$r" ] && emit scale_open "$n" 1 "$r"
 		prev=$n
 	done
 	log "scale: $NPORTS plain TCP connections"
-	r=$("$NPB" tcp-many --port $P_SCALE --count "$NPORTS")
+	r=$("$NPB" tcp-many --port $P_SCALE --count "$NPORTS" --settle 0.5)
 	[ -n "$r" ] && emit scale_tcp "$NPORTS" 1 "$r"
 	log "scale: delete $NPORTS ports"
-	r=$("$NPB" measure --per "$NPORTS" --label "del all" \
+	r=$("$NPB" measure --per "$NPORTS" --settle 0.5 --label "del all" \
 		-- "$NPCTL" apply --prune /dev/null)
 	[ -n "$r" ] && emit scale_del "$NPORTS" 1 "$r"
 	# another engineer's memory script, when it is there

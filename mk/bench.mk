@@ -11,13 +11,17 @@
 #   make bench-tools           only build bench/bin/npbench
 #
 # NPTTY_BENCH_REPS, NPTTY_BENCH_SECS, NPTTY_BENCH_LINE_SECS and
-# NPTTY_BENCH_PORTS reach the guest (see bench/run.sh).  A full run takes
+# NPTTY_BENCH_PORTS reach the guest (see bench/run.sh).  The guest has ONE
+# vCPU by default: on a shared TCG host a wakeup aimed at the other vCPU
+# waits until the host schedules that vCPU's thread, which made 2-vCPU
+# round trips 10x slower and 3x noisier than the paths themselves
+# (BENCH_VM_FLAGS="-s 2 -t 900" to see it).  A full run takes
 # about 7-9 minutes on a 2-core host (boot included).  Reports, never fails
 # on a number; it fails only when the VM or a tool does.
 
 BENCH_RAW	?= $(CURDIR)/bench/results/raw
 BENCH_SECTIONS	?=
-BENCH_VM_FLAGS	?= -t 900
+BENCH_VM_FLAGS	?= -s 1 -t 900
 BENCH_RESULTS	:= $(CURDIR)/bench/results
 
 bench-tools:
