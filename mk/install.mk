@@ -116,9 +116,13 @@ dkms-uninstall:
 dkms-check:
 	./scripts/dkms-check.sh $(KREL)
 
-# make install/uninstall into temporary DESTDIRs (scripts/install-check.sh).
-install-check:
+# make install/uninstall into temporary DESTDIRs (scripts/install-check.sh),
+# then a real one in the VM: depmod, modprobe, the unit's commands, the
+# installed udev rules (scripts/install-vm.sh).
+install-check: module userspace
 	./scripts/install-check.sh
+	selftests/vm/run.sh -t 300 -w /lib/modules -w /usr/local -w /etc -- \
+		$(CURDIR)/scripts/install-vm.sh
 
 .PHONY: install install-module install-programs install-data uninstall \
 	dkms-src dkms-install dkms-uninstall dkms-check install-check

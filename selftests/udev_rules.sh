@@ -160,7 +160,7 @@ settle
 t_check "hotplug: /dev/$b is dialout 660" test "$(perm /dev/"$b")" = "dialout 660"
 t_check "hotplug: /dev/serial/by-nport/127.0.0.1:$p3 -> $b" \
 	links_to /dev/serial/by-nport/127.0.0.1:"$p3" "$b"
-n=$(find /dev/serial/by-label -name '*' -type l 2>/dev/null | xargs -r -n1 readlink -f | grep -cx "/dev/$b")
+n=$(find /dev/serial/by-label -type l -exec readlink -f {} + 2>/dev/null | grep -cx "/dev/$b")
 t_check "no label, no by-label link for $b" test "$n" = 0
 
 "$NPCTL" set "$a" label udev-renamed
