@@ -75,7 +75,8 @@ on_pty() {
 zmodem() {
 	local name=$1 from=$2 file=$3 rxdir=$4 to rzpid rc_sz rc_rz t0
 	t0=$(date +%s.%N)
-	[ "$from" = tty ] && to=pty || to=tty
+	to=tty
+	[ "$from" = tty ] && to=pty
 	(cd "$rxdir" && "on_$to" "$name.rz" rz -y -q) &
 	rzpid=$!
 	[ "$to" = tty ] && { busywait 30000 raw_line "$tty" ||
