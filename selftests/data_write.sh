@@ -3,9 +3,8 @@
 # The transmit side: a peer that stops reading fills the socket and then the
 # ring (its size set by tx-ring); O_NONBLOCK writers get EAGAIN, blocking
 # writers sleep, TIOCOUTQ tells the truth, and when the peer reads again
-# every byte arrives once, in order.  Against a peer that never reads,
-# tcdrain() and close() come back (bounded by the TCP user timeout).
-# timeout=180
+# every byte arrives once, in order; tcflush empties the ring.
+# timeout=120
 . "$(dirname "$0")/lib.sh"
 need_root
 need_module
@@ -31,27 +30,7 @@ RING = 16384
 LINKBUF = 4096          # what the link may hold taken out of the ring
 MAX = 16 << 20
 P = pattern(MAX, 7)
-t.plan(12)
-
-def fill(fd, name, off, settled=True):
-    """Non-blocking writes until EAGAIN persists (settled: and the socket
-    takes no more); return the new offset in P and whether EAGAIN was seen."""
-    eagain_since = None
-    last_tx = -1
-    while off < MAX:
-        try:
-            off += os.write(fd, P[off:off + 4096])
-            eagain_since = None
-            continue
-        except BlockingIOError:
-            pass
-        tx = stat(name, "tx_bytes") if settled else 0
-        if eagain_since is None or tx != last_tx:
-            eagain_since, last_tx = time.monotonic(), tx
-        elif time.monotonic() - eagain_since > 1.0:
-            return off, True
-        time.sleep(0.1)
-    return off, False
+t.plan(9)
 
 # --- a peer that pauses: EAGAIN, honest TIOCOUTQ, blocking sleep, no loss
 p = free_port()
@@ -60,7 +39,7 @@ peer = Peer(p, "paused-sink", out, rcvbuf=4096)
 name = add(f"127.0.0.1:{p}", "tx-ring", RING)
 fd, err = open_tty("/dev/" + name)
 set_nonblock(fd, True)
-w, full = fill(fd, name, 0)
+w, full = fill(fd, name, P, 0)
 tx = stat(name, "tx_bytes")
 q = outq(fd)
 t.diag(f"accepted {w} bytes before EAGAIN; socket took {tx}; TIOCOUTQ {q}")
@@ -94,7 +73,7 @@ t.ok(stat(name, "tx_bytes") == w and stat(name, "tx_lost") == 0,
 # tcflush(TCOFLUSH) empties what the driver holds
 peer.pause()
 set_nonblock(fd, True)
-w2, full = fill(fd, name, w)
+w2, full = fill(fd, name, P, w)
 termios.tcflush(fd, termios.TCOFLUSH)
 q = outq(fd)
 t.ok(full and q == 0, f"tcflush(TCOFLUSH) on a full ring: TIOCOUTQ {q}")
@@ -102,38 +81,5 @@ os.close(fd)
 peer.kill()
 delete(name)
 
-# --- a peer that accepts and never reads: drain and close are bounded
-UT = 2000
-bound = 10 * UT / 1000
-p = free_port()
-peer = Peer(p, "hold", rcvbuf=4096)
-name = add(f"127.0.0.1:{p}", "user-timeout", UT, "tx-ring", RING)
-fd, err = open_tty("/dev/" + name)
-set_nonblock(fd, True)
-w, full = fill(fd, name, 0, settled=False)
-set_nonblock(fd, False)
-t0 = time.monotonic()
-res = in_thread(termios.tcdrain, fd)
-r = res(bound)
-secs = time.monotonic() - t0
-t.ok(r is not None, f"tcdrain against a peer that never reads returns: "
-     f"{r} after {secs:.1f}s (user-timeout {UT} ms, guard {bound:.0f}s)")
-info = show(name)
-t.diag(f"then: state {info['state']}, last_error {info['last_error']}, "
-       f"stats {info['stats']}")
-# the link comes back (the peer still accepts); fill it again, then close
-wait_for(lambda: state(name) == "up", 15)
-set_nonblock(fd, True)
-fill(fd, name, w, settled=False)
-t0 = time.monotonic()
-res = in_thread(os.close, fd)
-r = res(bound + 30)
-secs = time.monotonic() - t0
-t.ok(r is not None, f"close with a full ring and a peer that never reads "
-     f"returns: {r} after {secs:.1f}s")
-idle = wait_for(lambda: state(name) == "idle", 10)
-t.ok(idle, f"and the port is {state(name)}")
-peer.kill()
-delete(name)
 sys.exit(t.done())
 EOF

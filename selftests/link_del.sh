@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Deleting a port that is in use: blocked readers, TIOCMIWAIT waiters,
-# blocked writers and a blocking open all return; the /dev node and the port
+# blocked writers, a draining close and a blocking open all return; the /dev node and the port
 # go at once, the connection is closed; deleting the network namespace the
 # port was added in does the same.
 # timeout=120
@@ -22,7 +22,7 @@ from nptest import *
 NS_A, NS_B = os.environ["NS_A"], os.environ["NS_B"]
 GUARD = 10
 EOF_OR_EIO = (("ret", b""), ("err", "EIO"))
-t.plan(13)
+t.plan(14)
 
 # --- a reader, a TIOCMIWAIT waiter and a writer block; then npctl del
 p = free_port()
@@ -66,6 +66,29 @@ t.ok(err == errno.ENOENT, f"opening the old node after the close: "
      f"{ename(err)}")
 if fd is not None:
     os.close(fd)
+
+# --- close() is draining a full ring (the peer does not read) when the
+# port is deleted: those bytes can never be sent, close must not wait for
+# them (user-timeout 20 s would be the bound for a live port's dead link)
+p = free_port()
+peer = Peer(p, "paused-sink", rcvbuf=4096)
+name = add(f"127.0.0.1:{p}", "user-timeout", 20000)
+fd, err = open_tty("/dev/" + name)
+set_nonblock(fd, True)
+fill(fd, name, bytes(8 << 20))
+set_nonblock(fd, False)
+q = outq(fd)
+closer = in_thread(os.close, fd)
+time.sleep(1)
+draining = closer() is None
+t0 = time.monotonic()
+delete(name)
+r = closer(GUARD)
+secs = time.monotonic() - t0
+t.ok(q > 0 and draining and r is not None, f"close draining {q} bytes when the port "
+     f"is deleted returns: {r} {secs:.1f}s after the delete")
+wait_for(lambda: closer() is not None, 30)
+peer.kill()
 
 # --- a blocking open that waits for a blackholed peer; then npctl del
 blackhole(True)

@@ -3,7 +3,7 @@
 # Opening a ttyNP: a blocking open connects and fails with the real errno
 # (refused, unreachable, timed out against a blackholed peer); O_NONBLOCK
 # returns at once and the link comes up later; opens share one link; the
-# last close disconnects; TIOCEXCL.
+# last close disconnects; TIOCEXCL; a CLOCAL-off open is bounded too.
 # timeout=120
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/linkns.bash"
@@ -20,7 +20,7 @@ sys.path.insert(0, os.environ["TOP"] + "/selftests")
 from nptest import *
 
 NS_A = os.environ["NS_A"]
-t.plan(17)
+t.plan(19)
 
 def timed_open(path, nonblock=False):
     t0 = time.monotonic()
@@ -151,6 +151,40 @@ t.ok(r == "ok", f"after TIOCNXCL it succeeds again: {r}")
 t.ok(stat(name, "connects") == 2, f"connects {stat(name, 'connects')} "
      "(one per first open)")
 os.close(fd)
+peer.kill()
+delete(name)
+
+# 18-19: a modem-style port (CLOCAL off, kept across opens): a blocking
+# open still fails with the real errno after the connect timeout instead of
+# waiting for a carrier forever; with a server it opens once DCD is up
+p = free_port()
+name = add(f"127.0.0.1:{p}", "connect-timeout", CT)
+fd, err = open_tty("/dev/" + name, nonblock=True, raw_mode=False)
+a = termios.tcgetattr(fd)
+a[2] &= ~termios.CLOCAL
+termios.tcsetattr(fd, termios.TCSANOW, a)
+os.close(fd)
+t0 = time.monotonic()
+res = in_thread(open_tty, "/dev/" + name, False, False)
+r = res(3 * CT / 1000 + 5)
+secs = time.monotonic() - t0
+res_fd, res_err = r[1] if r and r[0] == "ret" else (None, None)
+t.ok(r is not None and res_err == errno.ECONNREFUSED,
+     f"CLOCAL off, nobody listening: blocking open "
+     f"{'still blocked' if r is None else ename(res_err)} after {secs:.1f}s")
+if res_fd is not None:
+    os.close(res_fd)
+peer = Peer(p, "echo")
+res = in_thread(open_tty, "/dev/" + name, False, False)
+r = res(3 * CT / 1000 + 5)
+res_fd, res_err = r[1] if r and r[0] == "ret" else (None, None)
+clocal = (bool(termios.tcgetattr(res_fd)[2] & termios.CLOCAL)
+          if res_fd is not None else None)
+t.ok(res_fd is not None and clocal is False and carrier(res_fd),
+     f"CLOCAL off, server up: blocking open {ename(res_err)}, CLOCAL "
+     f"{clocal}, DCD {res_fd is not None and carrier(res_fd)}")
+if res_fd is not None:
+    os.close(res_fd)
 peer.kill()
 delete(name)
 sys.exit(t.done())

@@ -344,3 +344,25 @@ def pattern(n, seed):
     """n deterministic pseudo-random bytes; peer.py makes the same ones."""
     import random
     return random.Random(seed).randbytes(n)
+
+
+def fill(fd, name, data, off=0, settled=True):
+    """Non-blocking writes of data[off:] to fd (port name) until EAGAIN
+    persists for 1 s (settled: and the socket takes no more).  Return the
+    new offset in data and whether EAGAIN was seen."""
+    eagain_since = None
+    last_tx = -1
+    while off < len(data):
+        try:
+            off += os.write(fd, data[off:off + 4096])
+            eagain_since = None
+            continue
+        except BlockingIOError:
+            pass
+        tx = stat(name, "tx_bytes") if settled else 0
+        if eagain_since is None or tx != last_tx:
+            eagain_since, last_tx = time.monotonic(), tx
+        elif time.monotonic() - eagain_since > 1.0:
+            return off, True
+        time.sleep(0.1)
+    return off, False
