@@ -3,7 +3,8 @@
 # Receive is lossless: a peer floods 16 MiB while the reader does not read
 # for seconds.  The driver must stop reading the socket (TCP back-pressure
 # reaches the peer, which blocks) instead of dropping or hoarding, and the
-# reader then gets every byte, in order.
+# reader then gets every byte, in order.  Also when the peer closes right
+# after sending.
 # timeout=240
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -19,7 +20,7 @@ from nptest import *
 
 N = 16 << 20
 SEED = 4
-t.plan(6)
+t.plan(8)
 
 p = free_port()
 peer = Peer(p, "flood", N, SEED)
@@ -31,8 +32,11 @@ if fd is None:
 os.write(fd, b"G")      # raw mode is set: now the peer may start
 
 # stall: read nothing until the driver has stopped taking bytes
-last, since, t0 = -1, time.monotonic(), time.monotonic()
-while time.monotonic() - since < 2 and time.monotonic() - t0 < 30:
+# (first wait until data flows at all: the peer may be slow to start)
+t0 = time.monotonic()
+wait_for(lambda: stat(name, "rx_bytes") > 0, 30)
+last, since = -1, time.monotonic()
+while time.monotonic() - since < 2 and time.monotonic() - t0 < 60:
     rx = stat(name, "rx_bytes")
     if rx != last:
         last, since = rx, time.monotonic()
@@ -62,6 +66,27 @@ t.ok(info["stats"]["rx_dropped"] == 0 and info["stats"]["rx_bytes"] == N,
      f"rx_bytes {info['stats']['rx_bytes']}, rx_dropped "
      f"{info['stats']['rx_dropped']}")
 t.ok(peer.wait_line("sent", 10) is not None, "the peer finished sending")
+os.close(fd)
+peer.kill()
+delete(name)
+
+# the peer sends 1 MiB and closes at once while the reader stalls: what it
+# sent before its FIN is still all delivered, then the link goes down
+N2 = 256 << 10
+p = free_port()
+peer = Peer(p, "flood-close", N2, SEED)
+name = add(f"127.0.0.1:{p}")
+fd, err = open_tty("/dev/" + name)
+os.write(fd, b"G")
+closed = peer.wait_line("closed", 10) is not None
+time.sleep(2)
+got = read_n(fd, N2, 60)
+t.ok(closed and got == pattern(N2, SEED),
+     f"peer sent {N2} bytes and closed (during the stall: {closed}): the "
+     f"reader got {len(got)}, byte-exact {got == pattern(N2, SEED)}")
+t.ok(wait_for(lambda: stat(name, "disconnects") >= 1, 10),
+     f"and then the link went down (disconnects "
+     f"{stat(name, 'disconnects')}, rx_dropped {stat(name, 'rx_dropped')})")
 os.close(fd)
 peer.kill()
 delete(name)

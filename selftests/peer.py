@@ -18,6 +18,7 @@ Modes:
   echo [OUT]          send back what arrives (and keep it in OUT.N)
   flood N SEED        wait for one byte from the client, then send N bytes
                       of pattern(SEED) ("sent N" when done); keep reading
+  flood-close N SEED  the same, then close the connection
   stall-die K         read K bytes, stop reading, wait until the receive
                       queue has not grown for 1 s, print "stalled R Q"
                       (R bytes read, Q queued unread), then SIGKILL itself
@@ -72,7 +73,7 @@ def serve(conn, n, mode, args):
     out = None
     if mode in ("sink", "paused-sink", "echo") and args:
         out = open(f"{args[0]}.{n}", "wb")
-    if mode == "flood":
+    if mode in ("flood", "flood-close"):
         total, seed = int(args[0]), int(args[1])
         go = conn.recv(1)
         if not go:
@@ -81,6 +82,8 @@ def serve(conn, n, mode, args):
         data = pattern(total, seed)
         conn.sendall(data)
         say("sent", total)
+        if mode == "flood-close":
+            return rx
     if mode == "stall-die":
         k = int(args[0])
         while rx < k:
