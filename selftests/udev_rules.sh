@@ -60,14 +60,15 @@ mkdir -p /run/udev/rules.d
 cp "$RULES" /run/udev/rules.d/60-nptty.rules
 cleanup_add "rm -f /run/udev/rules.d/60-nptty.rules"
 
-ports=()
-add() { # add ARGS...: prints the tty name, remembers it for cleanup
-	local t
-	t=$("$NPCTL" add "$@") || return 1
-	ports+=("$t")
-	echo "$t"
+cleanup_add 'udevadm settle -t 5; rm -rf /dev/serial/by-nport /dev/serial/by-label'
+a="" b="" c="" d=""
+# add VAR ARGS...: npctl add ARGS, the tty name in VAR, deleted at exit
+add() {
+	local -n _t=$1
+	shift
+	_t=$("$NPCTL" add "$@") || return 1
+	cleanup_add "'$NPCTL' del $_t"
 }
-cleanup_add 'for t in "${ports[@]}"; do "$NPCTL" del "$t"; done; udevadm settle -t 5; rm -rf /dev/serial/by-nport /dev/serial/by-label'
 
 # perm NODE: "group mode" of a device node
 perm() { stat -L -c '%G %a' "$1"; }
@@ -81,7 +82,7 @@ p3=$((p1 + 2))
 p4=$((p1 + 3))
 
 # --- sysfs: attributes and parent (no udev needed) ---
-a=$(add 127.0.0.1:"$p1" cmd-port "$p2" label udev-a) || { t_fail "npctl add"; t_done; }
+add a 127.0.0.1:"$p1" cmd-port "$p2" label udev-a || { t_fail "npctl add"; t_done; }
 sys=/sys/class/tty/$a
 for f in address data_port cmd_port label link_state; do
 	t_check "sysfs $a/$f: $(cat "$sys/$f" 2>&1)" test -r "$sys/$f"
@@ -155,7 +156,7 @@ echo "$props" | grep -qx ID_MM_DEVICE_IGNORE=1 && t_ok "ModemManager told to ign
 echo "$props" | grep -qx NPTTY_ADDRESS=127.0.0.1 && echo "$props" | grep -qx NPTTY_DATA_PORT="$p1" &&
 	t_ok "udev properties NPTTY_ADDRESS, NPTTY_DATA_PORT" || t_fail "properties: $props"
 
-b=$(add 127.0.0.1:"$p3" no-cmd) || t_fail "npctl add (hotplug)"
+add b 127.0.0.1:"$p3" no-cmd || t_fail "npctl add (hotplug)"
 settle
 t_check "hotplug: /dev/$b is dialout 660" test "$(perm /dev/"$b")" = "dialout 660"
 t_check "hotplug: /dev/serial/by-nport/127.0.0.1:$p3 -> $b" \
@@ -168,7 +169,7 @@ settle
 t_check "label change: by-label/udev-renamed -> $a" links_to /dev/serial/by-label/udev-renamed "$a"
 t_check "label change: by-label/udev-a is gone" test ! -e /dev/serial/by-label/udev-a
 
-c=$(add "[::1]:$p4" no-cmd) || t_fail "npctl add [::1]"
+add c "[::1]:$p4" no-cmd || t_fail "npctl add [::1]"
 settle
 t_check "IPv6: /dev/serial/by-nport/::1:$p4 -> $c" links_to /dev/serial/by-nport/::1:"$p4" "$c"
 
@@ -179,7 +180,7 @@ t_check "udevd stops" udevd_stop
 
 # --- 2: the system's rules plus ours ---
 t_check "udevd with the system rules starts" udevd_start
-d=$(add 127.0.0.2:"$p1" no-cmd label udev-d) || t_fail "npctl add"
+add d 127.0.0.2:"$p1" no-cmd label udev-d || t_fail "npctl add"
 settle
 t_check "all rules: /dev/$d is dialout 660" test "$(perm /dev/"$d")" = "dialout 660"
 t_check "all rules: by-nport/127.0.0.2:$p1 -> $d" links_to /dev/serial/by-nport/127.0.0.2:"$p1" "$d"
