@@ -22,5 +22,5 @@ elif [ "$vm_rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
 	echo "not ok - guest kernel log or VM (vm exit $vm_rc)"
 	fail=$((fail + 1))
 fi
-echo "${pass:-0} passed, $fail failed, ${skip:-0} skipped"
+echo "check: ${pass:-0} passed, $fail failed, ${skip:-0} skipped"
 [ "$fail" -eq 0 ]
