@@ -5,6 +5,8 @@
 #                               (NPTTY_MATRIX="6.1 6.12 sid trixie KREL..." to pick)
 #   make check-on SLOT=6.12     the selftest suite in the VM booted on that
 #                               slot's kernel, with the module the matrix built
+#                               (SLOT=sid: the image comes from sid through a
+#                               private apt config; NPTTY_TESTS= picks tests)
 MATRIX_CACHE = $(or $(NPTTY_CACHE),/var/cache/nptty)/matrix
 
 matrix:
@@ -14,6 +16,8 @@ check-on: userspace selftests
 	@test -n "$(SLOT)" || { echo "usage: make check-on SLOT=6.12"; exit 2; }
 	./scripts/matrix.sh $(SLOT)
 	krel=$$(cat $(MATRIX_CACHE)/out/$(SLOT).krel) && \
+	if [ -f $(MATRIX_CACHE)/apt-$(SLOT)/apt.conf ]; then \
+		export APT_CONFIG=$(MATRIX_CACHE)/apt-$(SLOT)/apt.conf; fi && \
 	NPTTY_KO=$(MATRIX_CACHE)/out/$$krel/nptty.ko ./scripts/check.sh -k $$krel
 
 .PHONY: matrix check-on

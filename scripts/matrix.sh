@@ -135,7 +135,28 @@ chroot_prepare() {
 			return 1
 		}
 	fi
+	apt_config "$suite" "$root"
 	echo "$root"
+}
+
+# apt_config SUITE ROOT: a private apt configuration for SUITE on the host
+# ($mcache/apt-SUITE/apt.conf, the chroot's keyring), so that the VM runner
+# can apt-get download that suite's kernel image: make check-on SLOT=sid.
+apt_config() {
+	local a=$mcache/apt-$1
+	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+	echo "deb [signed-by=$2/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $1 main" \
+		>"$a/sources.list"
+	cat >"$a/apt.conf" <<-EOF
+		Dir::Etc::SourceList "$a/sources.list";
+		Dir::Etc::SourceParts "/dev/null";
+		Dir::Etc::Preferences "/dev/null";
+		Dir::Etc::PreferencesParts "/dev/null";
+		Dir::State::Lists "$a/lists";
+		Dir::Cache "$a/cache";
+		Acquire::Check-Valid-Until "false";
+		APT::Sandbox::User "root";
+	EOF
 }
 
 # chroot_krel ROOT: the release linux-headers-amd64 points at in the chroot
