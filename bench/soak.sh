@@ -12,7 +12,7 @@
 # delay/loss/reorder on either side, iptables DROP, veth down); every third
 # cycle one outage outlasts the user timeout, so links are lost, torn down
 # and reconnected; close every tty; delete two ports and add them again.
-# After a warm-up cycle, Slab (and the whole kernel figure of
+# After two warm-up cycles, Slab (and the whole kernel figure of
 # mem_per_port.sh) is sampled at the end of each cycle, with every tty
 # closed: the growth from the first sample to the last, and the slope of a
 # least-squares line through all of them, per port and per cycle, should be
@@ -72,6 +72,32 @@ def kernel_kib():
     m = S.meminfo()
     return m["Slab"], sum(m.get(k, 0) for k in
                           ["Slab", "VmallocUsed", "Percpu", "KernelStack", "PageTables"])
+
+
+def sockstat():
+    """TCP socket counts: in use per namespace, orphans and allocated (all)."""
+    out = []
+    for n in (NS_A, NS_B):
+        r = subprocess.run(["ip", "netns", "exec", n, "cat", "/proc/net/sockstat"],
+                           capture_output=True, text=True).stdout
+        for ln in r.splitlines():
+            if ln.startswith("TCP:"):
+                w = ln.split()
+                out.append(f"{'A' if n == NS_A else 'B'} inuse {w[2]}")
+                last = w
+    return ", ".join(out) + f", orphan {last[4]} tw {last[6]} alloc {last[8]}"
+
+
+def slabinfo():
+    out = {}
+    try:
+        with open("/proc/slabinfo") as f:
+            for ln in f.readlines()[2:]:
+                w = ln.split()
+                out[w[0]] = (int(w[1]), int(w[3]))   # active objs, objsize
+    except OSError:
+        pass
+    return out
 
 
 def cycle(n, long_outage):
@@ -145,8 +171,10 @@ try:
     print(f"# soak: {SECS:.0f} s, {P} ports, cycles of {CYCLE:.0f} s; kernel {os.uname().release}",
           flush=True)
     cycle(0, True)                            # warm-up: fills the caches
+    cycle(0, False)
     time.sleep(2)
     samples = [(0, *kernel_kib())]
+    slab_first = slabinfo()
     t0 = time.monotonic()
     n, moved, flaps = 0, 0, 0
     while time.monotonic() - t0 + CYCLE < SECS:
@@ -157,8 +185,9 @@ try:
         time.sleep(2)
         samples.append((n, *kernel_kib()))
         print(f"# cycle {n}: slab {samples[-1][1]} KiB, kernel {samples[-1][2]} KiB,"
-              f" {m} bytes echoed, {f} impairments", flush=True)
+              f" {m} bytes echoed, {f} impairments; {sockstat()}", flush=True)
     st = [p["stats"] for p in S.show(ns=NS_A)]
+    slab_last = slabinfo()
 finally:
     srv.stop()
 
@@ -180,5 +209,9 @@ for idx, name in ((1, "Slab"), (2, "kernel")):
     print(f"{name:6}: first {ys[0]} KiB, last {ys[-1]} KiB, growth {ys[-1] - ys[0]:+d} KiB"
           f" = {(ys[-1] - ys[0]) / P:+.1f} KiB/port; slope {slope(xs, ys):+.1f} KiB/cycle"
           f" = {slope(xs, ys) / P:+.2f} KiB/port/cycle")
+grow = sorted(((a * z - slab_first.get(c, (0, z))[0] * z, c, a - slab_first.get(c, (0, z))[0])
+               for c, (a, z) in slab_last.items()), reverse=True)[:10]
+print("slab caches that grew most (active objects, first to last sample): " +
+      ", ".join(f"{c} {objs:+d} ({b // 1024:+d} KiB)" for b, c, objs in grow if b > 0))
 sys.exit(0 if n and moved else 1)
 EOF
