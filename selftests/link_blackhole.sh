@@ -41,7 +41,8 @@ def wait_stable(path, secs):
         time.sleep(0.1)
     return read_file(path)
 
-peer = Peer(4001, "sink", out, bind="192.0.2.2", ns=NS_B)
+# the peer reads 512 KiB/s: the transfer lasts, bytes are always in flight
+peer = Peer(4001, "sink", out, bind="192.0.2.2", ns=NS_B, rate=512 << 10)
 name = add("192.0.2.2:4001", "user-timeout", UT, "keepalive", 1, ns=NS_A)
 fd, err = open_tty("/dev/" + name)
 writer = in_thread(write_all, fd, P)
@@ -55,7 +56,7 @@ t.ok(dropped, f"peer blackholed mid-transfer: DCD drops after {secs:.1f}s "
      f"(user-timeout {UT} ms; link {info['state']})")
 t.ok(info["last_error"] == errno.ETIMEDOUT,
      f"last_error {ename(info['last_error'])}")
-got1 = wait_stable(out + ".1", 10)
+got1 = wait_stable(out + ".1", 30)
 lost = info["stats"]["tx_lost"]
 t.diag(f"the old connection delivered {len(got1)} bytes; tx_bytes "
        f"{info['stats']['tx_bytes']}, tx_lost {lost}")
@@ -64,7 +65,7 @@ blackhole(False)
 up = wait_for(lambda: state(name, ns=NS_A) == "up", 30)
 t.ok(up and carrier(fd), f"peer reachable again: link "
      f"{state(name, ns=NS_A)}, DCD {carrier(fd)}")
-r = writer(90)
+r = writer(120)
 termios.tcdrain(fd)
 got2 = wait_stable(out + ".2", 30)
 off = W - len(got2)

@@ -133,12 +133,15 @@ def wait_for(pred, secs, step=0.02):
 class Peer:
     """peer.py in a child process; its report lines are collected."""
 
-    def __init__(self, port, mode, *args, bind=None, ns=None, rcvbuf=0):
+    def __init__(self, port, mode, *args, bind=None, ns=None, rcvbuf=0,
+                 rate=0):
         cmd = _ns_prefix(ns) + [sys.executable, PEER]
         if bind:
             cmd += ["--bind", bind]
         if rcvbuf:
             cmd += ["--rcvbuf", str(rcvbuf)]
+        if rate:
+            cmd += ["--rate", str(rate)]
         cmd += [str(port), mode] + [str(a) for a in args]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
                                      start_new_session=True)

@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """A scriptable TCP peer for nptty's link selftests (a tool, not a test).
 
-  peer.py [--bind ADDR] [--rcvbuf BYTES] PORT MODE [ARGS]
+  peer.py [--bind ADDR] [--rcvbuf BYTES] [--rate BYTES] PORT MODE [ARGS]
 
 Listens on ADDR:PORT (default 127.0.0.1), prints "listening", then serves
 each connection in a thread of its own (--rcvbuf: SO_RCVBUF of the
-listening socket, so a small receive window), reporting on stdout (one line each, flushed):
+listening socket, so a small receive window; --rate: read at most BYTES a
+second), reporting on stdout (one line each, flushed):
   accept N            connection N (from 1) accepted
   closed N RX         connection N ended after RX bytes received
   <mode specific lines, below>
@@ -51,6 +52,7 @@ def say(*args):
 
 
 paused = False
+rate = 0
 
 
 def on_pause(_sig, _frm):
@@ -110,9 +112,11 @@ def serve(conn, n, mode, args):
         if not r:
             continue
         try:
-            b = conn.recv(65536)
+            b = conn.recv(max(rate // 10, 1) if rate else 65536)
         except ConnectionResetError:
             break
+        if rate:
+            time.sleep(len(b) / rate)
         if not b:
             break
         rx += len(b)
@@ -127,11 +131,14 @@ def serve(conn, n, mode, args):
 
 
 def main(argv):
+    global rate
     bind = "127.0.0.1"
     rcvbuf = 0
-    while len(argv) > 2 and argv[1] in ("--bind", "--rcvbuf"):
+    while len(argv) > 2 and argv[1] in ("--bind", "--rcvbuf", "--rate"):
         if argv[1] == "--bind":
             bind = argv[2]
+        elif argv[1] == "--rate":
+            rate = int(argv[2])
         else:
             rcvbuf = int(argv[2])
         argv = argv[:1] + argv[3:]
