@@ -214,8 +214,11 @@ static void link_down(struct nptty_link *link, int err)
 	link->err = err;
 	if (was_up)
 		WRITE_ONCE(link->down_since, jiffies);
-	/* a drain waiting on a dead link re-checks nptty_link_gave_up() */
+	/* a drain waiting on a dead link re-checks nptty_link_gave_up(), and
+	 * a blocking open waiting for carrier re-checks nptty_link_failed()
+	 */
 	tty_port_tty_wakeup(&port->port);
+	wake_up_interruptible(&port->port.open_wait);
 	if (was_up) {
 		atomic64_inc(&port->stats.disconnects);
 		carrier_changed(port, false);
@@ -606,9 +609,22 @@ bool nptty_link_gave_up(struct nptty_port *port)
 	struct nptty_link *link = &port->link;
 	u32 ms = port->cfg.user_timeout_ms ?: port->cfg.connect_timeout_ms;
 
-	return READ_ONCE(link->state) != NPTTY_LINK_UP &&
+	u8 state = READ_ONCE(link->state);
+
+	if (state == NPTTY_LINK_IDLE || READ_ONCE(port->dead))
+		return true;	/* stopped or deleted: nothing will be sent */
+	return state != NPTTY_LINK_UP &&
 	       time_after(jiffies, READ_ONCE(link->down_since) +
 			  msecs_to_jiffies(ms));
+}
+
+/* The first connect since the open failed (the open should report it). */
+bool nptty_link_failed(struct nptty_port *port)
+{
+	struct nptty_link *link = &port->link;
+
+	return READ_ONCE(link->err) &&
+	       !test_bit(NPTTY_LINK_F_WAS_UP, &link->flags);
 }
 
 void nptty_link_kick_tx(struct nptty_port *port)

@@ -65,6 +65,7 @@ void nptty_link_throttle(struct nptty_port *port, bool on);
 int nptty_link_wait_sent(struct nptty_port *port, unsigned long timeout);
 bool nptty_link_is_up(struct nptty_port *port);
 bool nptty_link_gave_up(struct nptty_port *port);
+bool nptty_link_failed(struct nptty_port *port);
 int nptty_link_wait_up(struct nptty_port *port);
 void nptty_link_flush_tx(struct nptty_port *port);
 unsigned int nptty_link_tx_pending(struct nptty_port *port);

@@ -288,6 +288,8 @@ void nptty_port_delete(struct nptty_port *port)
 	mutex_lock(&port->port.mutex);
 	nptty_link_stop(port);
 	mutex_unlock(&port->port.mutex);
+	/* a close draining the ring re-checks chars_in_buffer (now 0) */
+	tty_port_tty_wakeup(&port->port);
 
 	tty_port_tty_hangup(&port->port, false);
 	nptty_genl_notify(port, NPTTY_NTF_REMOVED);

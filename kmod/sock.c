@@ -99,9 +99,12 @@ u32 nptty_sock_unsent(struct socket *sock)
 	struct tcp_sock *tp = tcp_sk(sk);
 	u32 n;
 
+	/* also right after a reset or an abort (TCP_CLOSE): the sequence
+	 * numbers stay; before the connection exists only the SYN counts
+	 */
 	lock_sock(sk);
 	n = READ_ONCE(tp->write_seq) - tp->snd_una;
-	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_LISTEN | TCPF_CLOSE))
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_LISTEN))
 		n = 0;
 	release_sock(sk);
 	return n;

@@ -69,6 +69,13 @@ static NPTTY_CARRIER_RET nptty_carrier_raised(struct tty_port *tport)
 {
 	struct nptty_port *port = to_nptty_port(tport);
 
+	/*
+	 * A blocking open without CLOCAL waits here for carrier; when the
+	 * first connect failed, let it through so that nptty_open() returns
+	 * the real error instead of waiting for a carrier that cannot come.
+	 */
+	if (nptty_link_failed(port))
+		return true;
 	if (!nptty_link_is_up(port))
 		return false;
 	return !nptty_cmd_configured(port) || (READ_ONCE(port->mctrl) & TIOCM_CAR);
