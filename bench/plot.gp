@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # plot.gp - the benchmark picture, called by bench/report.py:
 #   gnuplot -e "dir='RAWDIR'; out='X.png'; paths='nptty socat tcp'; ttl='...'" plot.gp
-# Left: round-trip latency tails (fraction of round trips slower than x).
-# Middle: bulk throughput.  Right: CPU per MB.  Bars: median; whiskers:
-# min and max of the repetitions.
+# Top left: round-trip latency tails (fraction of round trips slower than
+# x, all repetitions).  Top right: bulk throughput.  Bottom left: CPU per
+# MB.  Bottom right: context switches per round trip (a count: the host's
+# load does not move it).  Bars: median; whiskers: min and max of the
+# repetitions.
 
-set terminal pngcairo size 1650,560 font "DejaVu Sans,11"
+set terminal pngcairo size 1400,1000 font "DejaVu Sans,11"
 set output out
-set multiplot layout 1,3 title ttl font ",13"
+set multiplot layout 2,2 title ttl font ",13"
 
 color(p) = p eq "nptty" ? "#1f6fb4" : p eq "socat" ? "#e07b18" : "#6b6b6b"
 
@@ -57,5 +59,13 @@ set title "CPU time per MB moved (whole guest, log scale)"
 set ylabel "CPU seconds per MB"
 plot dir."/bulk.dat" using 8:9:10:xtic(1) lc rgb "#b44a1f" title "write", \
 	"" using 11:12:13 lc rgb "#e6a58f" title "read"
+
+# --- context switches per round trip ---
+set title "context switches per 8-byte round trip (the whole guest)"
+unset logscale y
+set yrange [0:*]
+set ylabel "context switches"
+set style histogram errorbars gap 3 lw 1.5
+plot dir."/bulk.dat" using 14:15:16:xtic(1) lc rgb "#5b8c3a" title "per round trip"
 
 unset multiplot

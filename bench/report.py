@@ -14,6 +14,7 @@ host-*.txt from mk/bench.mk.  Writes:
 Standard library only.
 """
 import argparse
+import glob
 import json
 import os
 import platform
@@ -174,7 +175,8 @@ def aggregate(rows, rawdir, command):
                              "ms_per_port": x["ms_per_item"],
                              "kernel_kib_per_port": kern(x, "mem"),
                              "slab_kib_per_port": x["mem_slab_kib"],
-                             "used_kib_per_port": x["mem_used_kib"]})
+                             "used_kib_per_port": x["mem_used_kib"],
+                             "slabs_kib_per_port": x.get("mem_slabs", {})})
     for r in pick(rows, "scale_open"):
         x = r["r"]
         scale["open"].append({"ports": int(r["path"]),
@@ -185,13 +187,15 @@ def aggregate(rows, rawdir, command):
                               "kernel_kib_per_port": kern(x, "open"),
                               "slab_kib_per_port": x["open_slab_kib"],
                               "vmalloc_kib_per_port": x["open_vmalloc_kib"],
-                              "used_kib_per_port": x["open_used_kib"]})
+                              "used_kib_per_port": x["open_used_kib"],
+                              "slabs_kib_per_port": x.get("open_slabs", {})})
     for r in pick(rows, "scale_tcp"):
         x = r["r"]
         scale["tcp_pair"] = {"count": x["count"],
                              "open_p50_ms": x["open_p50_ms"],
                              "kernel_kib_per_conn": kern(x, "open"),
-                             "slab_kib_per_conn": x["open_slab_kib"]}
+                             "slab_kib_per_conn": x["open_slab_kib"],
+                             "slabs_kib_per_conn": x.get("open_slabs", {})}
     for r in pick(rows, "scale_del"):
         x = r["r"]
         scale["del"] = {"ports": x["per"], "ms_per_port": x["ms_per_item"],
@@ -313,9 +317,11 @@ def markdown(res, history):
     out = []
     w = out.append
     w(f"Run of {m.get('date')}: `{m.get('command')}`.  ")
+    ls = " ".join(h["load_start"].split()[:3]) or "?"
+    le = " ".join(h["load_end"].split()[:3]) or "?"
     w(f"Host: {h['cpu']}, {h['cores']} cores, Linux {h['kernel']}, "
-      f"{h['qemu']}; load average {h['load_start'] or '?'} before, "
-      f"{h['load_end'] or '?'} after (other engineers' VMs share it).  ")
+      f"{h['qemu']}; load average {ls} before, {le} after "
+      "(other engineers' VMs share it).  ")
     w(f"Guest: Debian kernel {gst.get('kernel')}, {gst.get('cpus')} vCPUs "
       f"({gst.get('cpu')}), {int(gst.get('mem_kib', 0)) // 1024} MiB.  ")
     w("Figures: median of the interleaved repetitions, [min–max] across "
@@ -385,13 +391,16 @@ def markdown(res, history):
     w("")
     w("### Line utilisation through npsim --pace (8N1)")
     w("")
-    w("| baud | path | utilisation % | NPort queue empty (samples) |")
-    w("|---|---|---|---|")
+    w("| baud | path | utilisation % | vs raw TCP into the same npsim | "
+      "NPort queue empty (samples) |")
+    w("|---|---|---|---|---|")
     for baud, d in res["line"].items():
         for p in PATHS:
             x = d.get(p)
             if x:
+                t = (d.get("tcp") or {}).get("util_pct")
                 w(f"| {baud} | {p} | {fs(x['util_pct'], 1)} | "
+                  f"{fr(ratio(med(x['util_pct']), med(t)))} | "
                   f"{x['outq_empty']} / {x['outq_samples']} |")
     w("")
     w("### tcdrain (median of 3)")
@@ -436,6 +445,20 @@ def markdown(res, history):
         tp = s["tcp_pair"]
         w(f"| {tp['count']} plain TCP connections | | | "
           f"{f(tp['open_p50_ms'])} | | {f(tp['kernel_kib_per_conn'])} | |")
+    a, o = last_scale(res, "add"), last_scale(res, "open")
+    tp = s.get("tcp_pair") or {}
+    if (a and a.get("slabs_kib_per_port")) or (o and o.get("slabs_kib_per_port")):
+        w("")
+        w("Slab caches that grew most, KiB per port (SLUB merges caches of "
+          "one size, so a name may stand for several):")
+        w("")
+        for what, x in (("idle port (add)", a and a.get("slabs_kib_per_port")),
+                        ("open port", o and o.get("slabs_kib_per_port")),
+                        ("plain TCP connection (both ends)",
+                         tp.get("slabs_kib_per_conn"))):
+            if x:
+                w(f"- {what}: " + ", ".join(f"{k} {v:.2f}" for k, v in
+                                            x.items()))
     if s.get("del"):
         w("")
         w(f"Deleting {s['del']['ports']} ports: "
@@ -451,11 +474,12 @@ def markdown(res, history):
         w("")
         w("### Spread across runs (bench/results/history.jsonl)")
         w("")
-        w("| date | host load | write ×socat | read ×socat | p50 ×socat | "
-          "p50 ×TCP | line % 921600 |")
-        w("|---|---|---|---|---|---|---|")
+        w("| date | vCPUs | host load (1, 5, 15 min) | write ×socat | "
+          "read ×socat | p50 ×socat | p50 ×TCP | line % 921600 |")
+        w("|---|---|---|---|---|---|---|---|")
         for x in history[-10:]:
-            w(f"| {x.get('date')} | {x.get('load_start', '')} | "
+            load = " ".join(str(x.get("load_start", "")).split()[:3])
+            w(f"| {x.get('date')} | {x.get('vcpus', '')} | {load} | "
               f"{fr(x.get('write_nptty_over_socat'))} | "
               f"{fr(x.get('read_nptty_over_socat'))} | "
               f"{fr(x.get('rtt_p50_nptty_over_socat'))} | "
@@ -480,12 +504,15 @@ def update_doc(path, text):
 
 # --- plot ---
 
-def exceedance(samples_file, out_file, points=400):
-    try:
-        with open(samples_file) as fh:
-            v = sorted(float(x) for x in fh if x.strip())
-    except OSError:
-        return False
+def exceedance(samples_files, out_file, points=400):
+    v = []
+    for name in samples_files:
+        try:
+            with open(name) as fh:
+                v += [float(x) for x in fh if x.strip()]
+        except OSError:
+            pass
+    v.sort()
     if not v:
         return False
     n = len(v)
@@ -503,8 +530,9 @@ def plot(res, rawdir, png):
     here = os.path.dirname(os.path.abspath(__file__))
     have = []
     for p in PATHS:
-        if exceedance(os.path.join(rawdir, f"rtt-{p}.txt"),
-                      os.path.join(rawdir, f"cdf-{p}.dat")):
+        files = sorted(glob.glob(os.path.join(rawdir, f"rtt-{p}-*.txt")) +
+                       glob.glob(os.path.join(rawdir, f"rtt-{p}.txt")))
+        if exceedance(files, os.path.join(rawdir, f"cdf-{p}.dat")):
             have.append(p)
     with open(os.path.join(rawdir, "bulk.dat"), "w") as fh:
         for p in BULK_PATHS:
@@ -519,6 +547,9 @@ def plot(res, rawdir, png):
                 s = (res["bulk"][d].get(p) or {}).get("cpu_busy_s_per_mb")
                 row += [f"{s['median']:.4f} {s['min']:.4f} {s['max']:.4f}"
                         if s else "NaN NaN NaN"]
+            s = (res["rtt"].get(p) or {}).get("ctxt_per_rtt")
+            row += [f"{s['median']:.3f} {s['min']:.3f} {s['max']:.3f}"
+                    if s else "NaN NaN NaN"]
             fh.write(" ".join(row) + "\n")
     m = res["meta"]
     title = (f"nptty vs socat pty bridge vs raw TCP - QEMU TCG guest "
@@ -552,6 +583,7 @@ def main():
         g = res["ratios"]
         ln = (res["line"].get("921600") or {}).get("nptty")
         entry = {"date": res["meta"].get("date"),
+                 "vcpus": res["meta"]["guest"].get("cpus"),
                  "load_start": res["meta"]["host"]["load_start"],
                  "line_util_921600": med(ln["util_pct"]) if ln else None}
         entry.update({k: v for k, v in g.items()})

@@ -8,7 +8,7 @@
 # SECTION: bulk rtt line drain first scale (default: all, in that order).
 # Every result is one JSON line in OUTDIR/raw.jsonl, wrapped as
 #   {"bench":B,"path":P,"rep":N,"r":{...npbench output...}[,"sink":{...}]}
-# and round-trip samples go to OUTDIR/rtt-PATH.txt (last repetition).
+# and round-trip samples go to OUTDIR/rtt-PATH-REP.txt.
 # bench/report.py turns them into bench/results/latest.json, the tables in
 # docs/benchmarks.md and the plot.
 #
@@ -23,7 +23,9 @@
 #
 # Environment (run.sh passes NPTTY_* into the VM): NPTTY_BENCH_REPS (3),
 # NPTTY_BENCH_SECS (2, per bulk/rtt run), NPTTY_BENCH_LINE_SECS (3),
-# NPTTY_BENCH_PORTS (1000, the largest port count).
+# NPTTY_BENCH_PORTS (1000, the largest port count), NPTTY_BENCH_PATHS
+# ("nptty socat tcp": the paths bulk, rtt and line compare), NPTTY_KO (the
+# module to load, default nptty.ko at the top: compare a patched build).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:?usage: run.sh OUTDIR [SECTION...]}
@@ -33,6 +35,8 @@ REPS=${NPTTY_BENCH_REPS:-3}
 SECS=${NPTTY_BENCH_SECS:-2}
 LSECS=${NPTTY_BENCH_LINE_SECS:-3}
 NPORTS=${NPTTY_BENCH_PORTS:-1000}
+BPATHS=${NPTTY_BENCH_PATHS:-nptty socat tcp}
+KO=${NPTTY_KO:-$TOP/nptty.ko}
 NPB=$TOP/bench/bin/npbench
 NPCTL=$TOP/userspace/npctl/npctl
 NPSIM=$TOP/userspace/npsim/npsim
@@ -47,7 +51,9 @@ P_SIMB=4101 C_SIMB=1066		# npsim --pace --drain block
 P_SCALE=30000			# peer sink on P_SCALE..P_SCALE+NPORTS-1
 LINE_BAUD=921600
 
-mkdir -p "$OUT" "$T"
+mkdir -p "$OUT"
+rm -rf "$T"
+mkdir -p "$T"
 : >"$RAW"
 log() { printf 'bench: %s\n' "$*" >&2; }
 pids=()
@@ -109,7 +115,7 @@ npctl_add() {
 
 setup() {
 	log "setup: module, peers, npsim, ports"
-	insmod "$TOP/nptty.ko" || exit 1
+	insmod "$KO" || exit 1
 	for m in sink source echo hello; do
 		case $m in
 		sink) p=$P_SINK ;; source) p=$P_SOURCE ;;
@@ -174,7 +180,8 @@ bench_bulk() {
 	local rep dir path
 	for dir in write read; do
 		for rep in $(seq "$REPS"); do
-			for path in nptty socat tcp $([ $dir = write ] && echo nptty-64k); do
+			for path in $BPATHS $([ $dir = write ] &&
+				case " $BPATHS " in *" nptty "*) echo nptty-64k ;; esac); do
 				log "bulk $dir $path #$rep"
 				run_bulk "$dir" "$path" "$rep"
 			done
@@ -185,7 +192,7 @@ bench_bulk() {
 bench_rtt() {
 	local rep path spec r
 	for rep in $(seq "$REPS"); do
-		for path in nptty socat tcp; do
+		for path in $BPATHS; do
 			log "rtt $path #$rep"
 			case $path in
 			nptty) spec=/dev/ttyNP2 ;;
@@ -194,7 +201,7 @@ bench_rtt() {
 			esac
 			r=$("$NPB" rtt "$spec" --seconds "$SECS" \
 				--max-seconds $((2 * SECS)) \
-				--samples "$OUT/rtt-$path.txt")
+				--samples "$OUT/rtt-$path-$rep.txt")
 			[ "$path" = socat ] && stop_socat
 			[ -n "$r" ] && emit rtt "$path" "$rep" "$r"
 		done
@@ -207,7 +214,7 @@ bench_line() {
 	local rep path spec r baud
 	for baud in $LINE_BAUD 115200; do
 		for rep in $(seq "$([ "$baud" = $LINE_BAUD ] && echo 2 || echo 1)"); do
-			for path in nptty socat tcp; do
+			for path in $BPATHS; do
 				log "line $baud $path #$rep"
 				[ "$path" = nptty ] ||
 					"$NPB" setbaud 127.0.0.1:$C_SIM "$baud" >/dev/null
