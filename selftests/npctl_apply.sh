@@ -6,7 +6,7 @@
 # (index change), restores defaults, moves labels, leaves unlisted ports or
 # prunes them, does nothing with -n, reads stdin, and refuses a bad file
 # as a whole (exit 2, with FILE:LINE).
-# timeout=400
+# timeout=600
 . "$(dirname "$0")/lib.sh"
 need_root
 need_module

@@ -4,6 +4,7 @@
 # (ttyNP3, /dev/ttyNP3, 3, label, HOST:PORT, [IPv6]:PORT), IPv4, IPv6 and
 # host names; the settings read back through show -j (JSON that parses,
 # every documented key), the aligned text table, -s, -d.
+# timeout=600
 . "$(dirname "$0")/lib.sh"
 need_root
 need_module
@@ -11,12 +12,23 @@ need_cmd python3
 port_del_all
 cleanup_add port_del_all
 
+# (Python starts slowly in a loaded TCG guest: one run per question.)
 # jq EXPR: evaluate a Python expression over the JSON on stdin (as d).
 jq() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-# port_json NAME: npctl -j show NAME, the one object.
-port_json() { "$NPCTL" -j show "$1" | jq 'json.dumps(d[0])'; }
-# field NAME KEY: one key of show -j for port NAME.
-field() { port_json "$1" | jq "d['$2']"; }
+# keys KEY...: those keys of the first object of a JSON array on stdin.
+keys() {
+	python3 -c 'import json,sys; d=json.load(sys.stdin)[0]
+print(" ".join(str(d[k]) for k in sys.argv[1:]))' "$@"
+}
+# missing_keys KEY...: the ones the first object (and its stats) lacks.
+missing_keys() {
+	python3 -c 'import json,sys; d=json.load(sys.stdin)[0]
+print(" ".join(k for k in sys.argv[1:] if k not in d and k not in d["stats"]))' "$@"
+}
+# port_json NAME: npctl -j show NAME (an array of one).
+port_json() { "$NPCTL" -j show "$1"; }
+# field NAME KEY...: keys of show -j for port NAME.
+field() { port_json "$1" | keys "${@:2}"; }
 # is DESC GOT WANT
 is() {
 	if [ "$2" = "$3" ]; then t_ok "$1: $2"; else t_fail "$1: got '$2', want '$3'"; fi
@@ -45,36 +57,26 @@ n=$("$NPCTL" add 127.0.0.1:4005 index 9 label plc-9 connect-timeout 2500ms \
 is "add index 9 prints ttyNP9" "$n" ttyNP9
 t_check "/dev/ttyNP9 appears" busywait 2000 test -c /dev/ttyNP9
 j=$(port_json ttyNP9)
-is "label" "$(jq "d['label']" <<<"$j")" plc-9
-is "connect-timeout 2500ms" "$(jq "d['connect_timeout_ms']" <<<"$j")" 2500
-is "keepalive 1m" "$(jq "d['keepalive_s']" <<<"$j")" 60
-is "user-timeout off" "$(jq "d['user_timeout_ms']" <<<"$j")" 0
-is "loss hangup" "$(jq "d['loss']" <<<"$j")" hangup
-is "tx-ring 5000 rounded up" "$(jq "d['tx_ring']" <<<"$j")" 8192
-is "cmd-timeout 4s" "$(jq "d['cmd_timeout_ms']" <<<"$j")" 4000
-is "state of a closed port" "$(jq "d['state']" <<<"$j")" idle
+is "label, connect-timeout 2500ms, keepalive 1m, user-timeout off, loss hangup, tx-ring 5000 (rounded up), cmd-timeout 4s, state" \
+	"$(keys label connect_timeout_ms keepalive_s user_timeout_ms loss tx_ring cmd_timeout_ms state <<<"$j")" \
+	"plc-9 2500 60 0 hangup 8192 4000 idle"
 keys="index tty remote family address scope data_port cmd_port label state open
 last_error error baud cflag iflag line flow modem connect_timeout_ms keepalive_s
 user_timeout_ms loss tx_ring cmd_timeout_ms stats"
-missing=$(for k in $keys; do jq "'' if '$k' in d else '$k'" <<<"$j"; done | tr -d '\n')
+missing=$(missing_keys $keys <<<"$j")
 is "every documented key is in show -j" "$missing" ""
 skeys="tx_bytes rx_bytes connects disconnects tx_lost rx_dropped cmd_errors"
-missing=$(for k in $skeys; do jq "'' if '$k' in d['stats'] else '$k'" <<<"$j"; done | tr -d '\n')
+missing=$(missing_keys $skeys <<<"$j")
 is "every documented counter is in stats" "$missing" ""
-is "defaults: connect-timeout" "$("$NPCTL" -j add 127.0.0.1:4006 | jq "d['connect_timeout_ms']")" 5000
-j=$(port_json 127.0.0.1:4006)
-is "defaults: keepalive, user-timeout, loss, tx-ring, cmd-timeout" \
-	"$(jq "(d['keepalive_s'], d['user_timeout_ms'], d['loss'], d['tx_ring'], d['cmd_timeout_ms'])" <<<"$j")" \
-	"(5, 10000, 'reconnect', 4096, 3000)"
+is "defaults: connect-timeout, keepalive, user-timeout, loss, tx-ring, cmd-timeout" \
+	"$("$NPCTL" -j add 127.0.0.1:4006 | jq "[d[k] for k in ('connect_timeout_ms', 'keepalive_s', 'user_timeout_ms', 'loss', 'tx_ring', 'cmd_timeout_ms')]")" \
+	"[5000, 5, 10000, 'reconnect', 4096, 3000]"
 is "add -j prints the new port as an object" "$("$NPCTL" -j add 127.0.0.1:4007 | jq "d['tty']")" ttyNP1
 is "add -q prints nothing" "$("$NPCTL" -q add 127.0.0.1:4008)" ""
 
 # --- IPv6 and names ---
 n6=$("$NPCTL" add '[::1]:4010' no-cmd label six)
-j=$(port_json "$n6")
-is "IPv6: family" "$(jq "d['family']" <<<"$j")" inet6
-is "IPv6: address" "$(jq "d['address']" <<<"$j")" ::1
-is "IPv6: remote" "$(jq "d['remote']" <<<"$j")" "[::1]:4010"
+is "IPv6: family, address, remote" "$(field "$n6" family address remote)" "inet6 ::1 [::1]:4010"
 is "IPv6: show by [::1]:4010" "$(field '[::1]:4010' tty)" "$n6"
 nb=$("$NPCTL" add '::1')
 is "a bare IPv6 address, default data port" "$(field "$nb" remote)" "[::1]:4001"
@@ -120,7 +122,7 @@ t_check "list is show" test "$("$NPCTL" list)" = "$("$NPCTL" show)"
 t_check "set several options by label" "$NPCTL" set plc-9 connect-timeout 1s keepalive 7 \
 	user-timeout 20s loss reconnect tx-ring 64k cmd-timeout 500ms cmd-port 2000
 is "... read back" \
-	"$(field 9 connect_timeout_ms) $(field 9 keepalive_s) $(field 9 user_timeout_ms) $(field 9 loss) $(field 9 tx_ring) $(field 9 cmd_timeout_ms) $(field 9 cmd_port)" \
+	"$(field 9 connect_timeout_ms keepalive_s user_timeout_ms loss tx_ring cmd_timeout_ms cmd_port)" \
 	"1000 7 20000 reconnect 65536 500 2000"
 t_check "set label by tty name" "$NPCTL" set ttyNP9 label plc-new
 is "... read back" "$(field 9 label)" plc-new

@@ -8,6 +8,7 @@
 
 static int del(const struct npctl_cmd *cmd, int argc, char **argv)
 {
+	struct npctl_ports cache = { 0 };
 	struct npctl_nl *nl;
 	int ret = EXIT_OK;
 	long *index;
@@ -20,7 +21,7 @@ static int del(const struct npctl_cmd *cmd, int argc, char **argv)
 		goto fail;
 	/* Every name first: a typo must not leave half the work done. */
 	for (int i = 0; i < argc; i++) {
-		index[i] = npctl_port_lookup(nl, argv[i]);
+		index[i] = npctl_port_lookup(nl, argv[i], &cache);
 		if (index[i] < 0)
 			goto fail;
 	}
@@ -31,9 +32,11 @@ static int del(const struct npctl_cmd *cmd, int argc, char **argv)
 		if (npctl_port_del(nl, what, (uint32_t)index[i]))
 			ret = EXIT_FAIL;
 	}
+	npctl_ports_free(&cache);
 	free(index);
 	return ret;
 fail:
+	npctl_ports_free(&cache);
 	free(index);
 	return EXIT_FAIL;
 }

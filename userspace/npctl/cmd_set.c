@@ -9,6 +9,7 @@
 
 static int set(const struct npctl_cmd *cmd, int argc, char **argv)
 {
+	struct npctl_ports cache = { 0 };
 	struct npctl_spec s = { 0 };
 	struct npctl_nl *nl;
 	char err[160], what[300];
@@ -28,7 +29,8 @@ static int set(const struct npctl_cmd *cmd, int argc, char **argv)
 	nl = npctl_netlink();
 	if (!nl)
 		return EXIT_FAIL;
-	index = npctl_port_lookup(nl, argv[0]);
+	index = npctl_port_lookup(nl, argv[0], &cache);
+	npctl_ports_free(&cache);
 	if (index < 0)
 		return EXIT_FAIL;
 	snprintf(what, sizeof(what), "set %s", argv[0]);

@@ -10,7 +10,7 @@
 
 static int show(const struct npctl_cmd *cmd, int argc, char **argv)
 {
-	struct npctl_ports ports = { 0 };
+	struct npctl_ports ports = { 0 }, cache = { 0 };
 	struct npctl_nl *nl;
 	int ret = EXIT_OK;
 
@@ -29,7 +29,7 @@ static int show(const struct npctl_cmd *cmd, int argc, char **argv)
 	if (!ports.v)
 		return EXIT_FAIL;
 	for (int i = 0; i < argc; i++) {
-		long index = npctl_port_lookup(nl, argv[i]);
+		long index = npctl_port_lookup(nl, argv[i], &cache);
 		char what[300];
 
 		snprintf(what, sizeof(what), "show %s", argv[i]);
@@ -43,6 +43,7 @@ static int show(const struct npctl_cmd *cmd, int argc, char **argv)
 	}
 	npctl_print_ports(ports.v, ports.n);
 	npctl_ports_free(&ports);
+	npctl_ports_free(&cache);
 	return ret;
 }
 

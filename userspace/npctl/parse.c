@@ -88,7 +88,7 @@ bool npctl_parse_duration(const char *s, uint32_t unit_ms, uint32_t *v)
 	}
 	/* In units of @unit_ms: a unit below it must come out whole. */
 	for (int i = 0; i < 4; i++)
-		factors[i] = ms[i] % unit_ms ? 0 : ms[i] / unit_ms;
+		factors[i] = (ms[i] % unit_ms) ? 0 : ms[i] / unit_ms;
 	if (!parse_scaled(s, names, factors, 1, &n)) {
 		/* "1500ms" for a value in seconds: only if whole. */
 		if (unit_ms > 1 && parse_scaled(s, names, ms, unit_ms, &n) &&

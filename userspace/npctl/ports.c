@@ -119,6 +119,7 @@ int npctl_ports_fetch(struct npctl_nl *nl, struct npctl_ports *ports)
 	}
 	if (ports->n)
 		qsort(ports->v, ports->n, sizeof(*ports->v), by_index);
+	ports->fetched = true;
 	return 0;
 }
 
@@ -128,9 +129,9 @@ void npctl_ports_free(struct npctl_ports *ports)
 	memset(ports, 0, sizeof(*ports));
 }
 
-long npctl_port_lookup(struct npctl_nl *nl, const char *name)
+long npctl_port_lookup(struct npctl_nl *nl, const char *name,
+		       struct npctl_ports *cache)
 {
-	struct npctl_ports ports;
 	struct npctl_remote r;
 	bool by_remote = false;
 	long index = -1;
@@ -151,10 +152,10 @@ long npctl_port_lookup(struct npctl_nl *nl, const char *name)
 		}
 		by_remote = true;
 	}
-	if (npctl_ports_fetch(nl, &ports))
+	if (!cache->fetched && npctl_ports_fetch(nl, cache))
 		return -1;
-	for (size_t i = 0; i < ports.n; i++) {
-		const struct npctl_port *p = &ports.v[i];
+	for (size_t i = 0; i < cache->n; i++) {
+		const struct npctl_port *p = &cache->v[i];
 		bool hit;
 
 		if (by_remote) {
@@ -172,7 +173,6 @@ long npctl_port_lookup(struct npctl_nl *nl, const char *name)
 			matches++;
 		}
 	}
-	npctl_ports_free(&ports);
 	if (matches > 1) {
 		fprintf(stderr, "npctl: %s: names %d ports; use the tty name\n",
 			name, matches);

@@ -34,6 +34,7 @@ struct npctl_port {
 struct npctl_ports {
 	struct npctl_port *v;
 	size_t n, cap;
+	bool fetched;			/* filled by npctl_ports_fetch() */
 };
 
 /* Fill @p from a reply's attributes; false if it names no port. */
@@ -44,9 +45,12 @@ void npctl_ports_free(struct npctl_ports *ports);
 
 /*
  * The index of the port named @name: "ttyNP3", "/dev/ttyNP3", "3", a label
- * or HOST:PORT.  -1 if there is no such port (message printed).
+ * or HOST:PORT.  -1 if there is no such port (message printed).  A label or
+ * HOST:PORT is looked up in @cache, fetched on first use (free it with
+ * npctl_ports_free()), so that naming many ports costs one dump.
  */
-long npctl_port_lookup(struct npctl_nl *nl, const char *name);
+long npctl_port_lookup(struct npctl_nl *nl, const char *name,
+		       struct npctl_ports *cache);
 
 /* @p's settings as a spec with every NPCTL_S_* bit given. */
 void npctl_spec_from_port(const struct npctl_port *p, struct npctl_spec *s);
