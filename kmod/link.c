@@ -692,7 +692,8 @@ int nptty_link_wait_sent(struct nptty_port *port, unsigned long timeout)
 
 int nptty_link_wq_init(void)
 {
-	nptty_wq = alloc_workqueue("nptty", WQ_HIGHPRI, 0);
+	/* unbound: 7.x warns about an implicitly per-CPU queue */
+	nptty_wq = alloc_workqueue("nptty", WQ_UNBOUND | WQ_HIGHPRI, 0);
 	return nptty_wq ? 0 : -ENOMEM;
 }
 

@@ -323,9 +323,15 @@ int nptty_port_set_cfg(struct nptty_port *port,
 		NL_SET_ERR_MSG_MOD(extack, "a port with this label exists");
 		ret = -EEXIST;
 	} else {
+		bool renamed = strcmp(cfg->label, port->cfg.label) ||
+			       cfg->cmd_port != port->cfg.cmd_port;
+
 		spin_lock_irqsave(&port->lock, flags);
 		port->cfg = *cfg;
 		spin_unlock_irqrestore(&port->lock, flags);
+		/* udev moves its links; not dead under this lock: registered */
+		if (renamed && !port->dead)
+			kobject_uevent(&port->dev->kobj, KOBJ_CHANGE);
 	}
 	mutex_unlock(&nptty_ports_lock);
 	return ret;

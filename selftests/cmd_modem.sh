@@ -99,9 +99,13 @@ t.ok(n_events(op="START_BREAK") == n + 1 and state().get("break") == 0,
      "tcsendbreak: a timed break")
 termios.tcflush(fd, termios.TCOFLUSH)
 termios.tcflush(fd, termios.TCIFLUSH)
-nptest.wait_for(lambda: len(events(EV, op="FLUSH")) >= 2, 5)
+def flushed():
+    w = {e.get("which") for e in events(EV, op="FLUSH")}
+    return "both" in w or {"rx", "tx"} <= w
+nptest.wait_for(flushed, 5)
 which = sorted(e.get("which") for e in events(EV, op="FLUSH"))
-t.ok(which[:2] == ["rx", "tx"], f"tcflush TCOFLUSH/TCIFLUSH: FLUSH tx and rx ({which})")
+# queued flushes close together may merge into one FLUSH(both)
+t.ok(flushed(), f"tcflush TCOFLUSH/TCIFLUSH: FLUSH tx and rx ({which})")
 termios.tcflow(fd, termios.TCOOFF)
 nptest.wait_for(lambda: state().get("xoff") == 1, 5)
 x1 = state().get("xoff")
