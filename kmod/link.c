@@ -219,19 +219,22 @@ static void link_down(struct nptty_link *link, int err)
 	 */
 	tty_port_tty_wakeup(&port->port);
 	wake_up_interruptible(&port->port.open_wait);
+	if (was_up && port->cfg.loss_policy == NPTTY_LOSS_HANGUP) {
+		set_state(link, NPTTY_LINK_FAILED);
+	} else {
+		set_state(link, NPTTY_LINK_BACKOFF);
+		queue_state(link, msecs_to_jiffies(link->backoff_ms));
+		link->backoff_ms = min(link->backoff_ms * 2,
+				       LINK_BACKOFF_MAX_MS);
+	}
 	if (was_up) {
+		/* after the state change, so the event reports the new state */
 		atomic64_inc(&port->stats.disconnects);
 		carrier_changed(port, false);
 		nptty_genl_notify(port, NPTTY_NTF_LINK_DOWN);
 	}
-	if (was_up && port->cfg.loss_policy == NPTTY_LOSS_HANGUP) {
-		set_state(link, NPTTY_LINK_FAILED);
+	if (link->state == NPTTY_LINK_FAILED)
 		tty_port_tty_hangup(&port->port, false);
-		return;
-	}
-	set_state(link, NPTTY_LINK_BACKOFF);
-	queue_state(link, msecs_to_jiffies(link->backoff_ms));
-	link->backoff_ms = min(link->backoff_ms * 2, LINK_BACKOFF_MAX_MS);
 }
 
 static void link_connect(struct nptty_link *link)
@@ -525,17 +528,19 @@ void nptty_link_stop(struct nptty_port *port)
 {
 	struct nptty_link *link = &port->link;
 	unsigned long flags;
+	bool was_up;
 
 	lockdep_assert_held(&port->port.mutex);
 	clear_bit(NPTTY_LINK_F_WANTED, &link->flags);
 	nptty_cmd_abort(port);	/* a sync in the state work stops waiting */
 	mutex_lock(&link->mutex);
-	if (link->state == NPTTY_LINK_UP) {
+	was_up = link->state == NPTTY_LINK_UP;
+	link_teardown(link);
+	set_state(link, NPTTY_LINK_IDLE);
+	if (was_up) {
 		atomic64_inc(&port->stats.disconnects);
 		nptty_genl_notify(port, NPTTY_NTF_LINK_DOWN);
 	}
-	link_teardown(link);
-	set_state(link, NPTTY_LINK_IDLE);
 	mutex_unlock(&link->mutex);
 
 	/* No callback can queue work now; flush what is queued or running. */

@@ -55,12 +55,12 @@ static DEFINE_IDR(nptty_ports);		/* index -> struct nptty_port */
 void nptty_cfg_defaults(struct nptty_port_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->connect_timeout_ms = 5000;
-	cfg->keepalive_s = 5;
-	cfg->user_timeout_ms = 10000;
-	cfg->loss_policy = NPTTY_LOSS_RECONNECT;
-	cfg->tx_ring = 4096;
-	cfg->cmd_timeout_ms = 3000;
+	cfg->connect_timeout_ms = NPTTY_DEFAULT_CONNECT_TIMEOUT_MS;
+	cfg->keepalive_s = NPTTY_DEFAULT_KEEPALIVE_S;
+	cfg->user_timeout_ms = NPTTY_DEFAULT_USER_TIMEOUT_MS;
+	cfg->loss_policy = NPTTY_DEFAULT_LOSS_POLICY;
+	cfg->tx_ring = NPTTY_DEFAULT_TX_RING;
+	cfg->cmd_timeout_ms = NPTTY_DEFAULT_CMD_TIMEOUT_MS;
 }
 
 static bool same_remote(const struct nptty_port_cfg *a,
