@@ -236,7 +236,10 @@ static uint64_t pid_runtime(pid_t pid, char *comm, size_t cap)
 	return run;
 }
 
-/* "kworker/0:1H" or "kworker/0:1H-nptty": a per-CPU high-priority worker */
+/*
+ * "kworker/0:1H", or "kworker/0:1H-nptty" (idle, last ran nptty) and
+ * "kworker/0:1H+nptty" (running it): a per-CPU high-priority worker
+ */
 static int is_highpri_kworker(const char *comm)
 {
 	const char *c = strchr(comm, ':');
@@ -244,7 +247,7 @@ static int is_highpri_kworker(const char *comm)
 
 	if (strncmp(comm, "kworker/", 8) || !c)
 		return 0;
-	l = strcspn(c, "-");
+	l = strcspn(c, "-+");
 	return l > 1 && c[l - 1] == 'H';
 }
 
