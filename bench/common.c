@@ -237,10 +237,12 @@ static uint64_t pid_runtime(pid_t pid, char *comm, size_t cap)
 }
 
 /*
- * "kworker/0:1H", or "kworker/0:1H-nptty" (idle, last ran nptty) and
- * "kworker/0:1H+nptty" (running it): a per-CPU high-priority worker
+ * A kworker's name: "kworker/0:1H" (per-CPU, high priority), and after its
+ * first work item the workqueue's name: "kworker/u3:0-nptty" (idle, last
+ * ran nptty's work), "kworker/u3:0+nptty" (running it).  Unbound workers
+ * carry no "H", so the workqueue's name is what identifies ours.
  */
-static int is_highpri_kworker(const char *comm)
+static int is_nptty_kworker(const char *comm)
 {
 	const char *c = strchr(comm, ':');
 	size_t l;
@@ -248,28 +250,54 @@ static int is_highpri_kworker(const char *comm)
 	if (strncmp(comm, "kworker/", 8) || !c)
 		return 0;
 	l = strcspn(c, "-+");
-	return l > 1 && c[l - 1] == 'H';
+	if (c[l] && !strcmp(c + l + 1, "nptty"))
+		return 1;
+	return comm[8] != 'u' && l > 1 && c[l - 1] == 'H';
 }
 
-static uint64_t kworker_runtime(void)
+static void kworker_take(struct cpu_snap *s)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
-	uint64_t sum = 0;
 	char comm[64];
 
+	s->nkw = 0;
 	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
+		return;
+	while ((e = readdir(d)) && s->nkw < CPU_MAX_KW) {
 		uint64_t t;
+		int pid;
 
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
-		t = pid_runtime(atoi(e->d_name), comm, sizeof(comm));
-		if (is_highpri_kworker(comm))
-			sum += t;
+		pid = atoi(e->d_name);
+		t = pid_runtime(pid, comm, sizeof(comm));
+		if (strncmp(comm, "kworker/", 8))
+			continue;
+		s->kw[s->nkw].pid = pid;
+		s->kw[s->nkw].run = t;
+		s->kw[s->nkw++].mine = is_nptty_kworker(comm);
 	}
 	closedir(d);
+}
+
+uint64_t cpu_kworker(const struct cpu_snap *a, const struct cpu_snap *b)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < b->nkw; i++) {
+		uint64_t before = 0;
+		int mine = b->kw[i].mine;
+
+		for (int j = 0; j < a->nkw; j++)
+			if (a->kw[j].pid == b->kw[i].pid) {
+				before = a->kw[j].run;
+				mine |= a->kw[j].mine;
+				break;
+			}
+		if (mine && b->kw[i].run >= before)
+			sum += b->kw[i].run - before;
+	}
 	return sum;
 }
 
@@ -312,7 +340,7 @@ void cpu_take(struct cpu_snap *s, const pid_t *pid, int npid)
 	proc_stat(&idle, &s->ctxt);
 	/* busy = wall time x CPUs - idle; only differences mean anything */
 	s->busy = (uint64_t)now_ns() * sysconf(_SC_NPROCESSORS_ONLN) - idle;
-	s->kworker = kworker_runtime();
+	kworker_take(s);
 	s->pids = 0;
 	for (int i = 0; i < npid; i++)
 		s->pids += pid_runtime(pid[i], NULL, 0);
@@ -321,9 +349,9 @@ void cpu_take(struct cpu_snap *s, const pid_t *pid, int npid)
 
 void cpu_print(const struct cpu_snap *a, const struct cpu_snap *b)
 {
-	printf("\"cpu_busy_s\":%.3f,\"cpu_kworker_h_s\":%.3f,"
+	printf("\"cpu_busy_s\":%.3f,\"cpu_nptty_wq_s\":%.3f,"
 	       "\"cpu_pids_s\":%.3f,\"cpu_self_s\":%.3f,\"ctxt\":%llu",
-	       cpu_secs(b->busy - a->busy), cpu_secs(b->kworker - a->kworker),
+	       cpu_secs(b->busy - a->busy), cpu_secs(cpu_kworker(a, b)),
 	       cpu_secs(b->pids - a->pids), cpu_secs(b->self - a->self),
 	       (unsigned long long)(b->ctxt - a->ctxt));
 }

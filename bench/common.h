@@ -40,8 +40,10 @@ double opt_double(const char *val, const char *name, double min, double max);
  * CPU accounting, in nanoseconds:
  *   busy     all CPUs' wall time minus their idle + iowait time (/proc/stat,
  *            whose idle comes from the nohz idle clock)
- *   kworker  run time of the high-priority kworkers ("kworker/N:MH", the
- *            pool nptty's WQ_HIGHPRI workqueue runs on), /proc/PID/schedstat
+ *   kworker  run time of nptty's workqueue workers (/proc/PID/schedstat):
+ *            the kworkers whose name says they ran an "nptty" work item
+ *            last ("kworker/u3:0-nptty", "+nptty" while running it) at
+ *            either snapshot, or high-priority per-CPU ones ("kworker/0:1H")
  *   pids     run time of the processes in pid[] (socat)
  *   self     this process
  *   ctxt     context switches of the whole machine (/proc/stat ctxt): a
@@ -49,9 +51,15 @@ double opt_double(const char *val, const char *name, double min, double max);
  *            load (a TCG guest's times include time the host took away)
  */
 #define CPU_MAX_PIDS 4
+#define CPU_MAX_KW 256
 struct cpu_snap {
 	uint64_t busy;
-	uint64_t kworker;
+	int nkw;
+	struct {
+		int pid;
+		int mine;	/* ran nptty's work, or a per-CPU "H" worker */
+		uint64_t run;
+	} kw[CPU_MAX_KW];
 	uint64_t pids;
 	uint64_t self;
 	uint64_t ctxt;
@@ -61,6 +69,8 @@ void cpu_take(struct cpu_snap *s, const pid_t *pid, int npid);
 /* Print the deltas b - a as JSON members "cpu_*_s" (seconds) and "ctxt". */
 void cpu_print(const struct cpu_snap *a, const struct cpu_snap *b);
 double cpu_secs(uint64_t ns);
+/* Run time of nptty's workqueue workers between a and b (ns). */
+uint64_t cpu_kworker(const struct cpu_snap *a, const struct cpu_snap *b);
 uint64_t ctxt_now(void);
 
 /* /proc/meminfo and /proc/net/sockstat fields, in KiB. */

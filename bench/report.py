@@ -116,7 +116,8 @@ def aggregate(rows, rawdir, command):
             # write: the sink's first-to-last-byte rate; read: the reader's
             mb = [(r.get("sink") or {}).get("mbps", r["r"]["mbps"])
                   if d == "write" else r["r"]["mbps"] for r in rs]
-            bridge = [r["r"]["cpu_kworker_h_s_per_mb"]
+            bridge = [r["r"].get("cpu_nptty_wq_s_per_mb",
+                                 r["r"].get("cpu_kworker_h_s_per_mb"))
                       if p.startswith("nptty") else
                       r["r"]["cpu_pids_s_per_mb"] if p == "socat" else 0.0
                       for r in rs]
@@ -368,7 +369,7 @@ def markdown(res, history):
           f"{f(med((bw or {}).get('ctxt_per_mb')), 0)} / "
           f"{f(med((br or {}).get('ctxt_per_mb')), 0)} |")
     w("")
-    w("Bridge's own CPU: nptty = the high-priority kworkers (its workqueue); "
+    w("Bridge's own CPU: nptty = its workqueue's kworkers; "
       "socat = the socat process. Both paths also use `flush_to_ldisc` "
       "(unbound kworkers), counted only in the whole-guest figure.")
     w("")
@@ -475,8 +476,9 @@ def markdown(res, history):
         w("### Spread across runs (bench/results/history.jsonl)")
         w("")
         w("| date | vCPUs | host load (1, 5, 15 min) | write ×socat | "
-          "read ×socat | p50 ×socat | p50 ×TCP | line % 921600 |")
-        w("|---|---|---|---|---|---|---|---|")
+          "read ×socat | RTT p50 ×socat | RTT p50 ×TCP | RTT min ×socat | "
+          "RTT min ×TCP | line % 921600 |")
+        w("|---|---|---|---|---|---|---|---|---|---|")
         for x in history[-10:]:
             load = " ".join(str(x.get("load_start", "")).split()[:3])
             w(f"| {x.get('date')} | {x.get('vcpus', '')} | {load} | "
@@ -484,6 +486,8 @@ def markdown(res, history):
               f"{fr(x.get('read_nptty_over_socat'))} | "
               f"{fr(x.get('rtt_p50_nptty_over_socat'))} | "
               f"{fr(x.get('rtt_p50_nptty_over_tcp'))} | "
+              f"{fr(x.get('rtt_min_nptty_over_socat'))} | "
+              f"{fr(x.get('rtt_min_nptty_over_tcp'))} | "
               f"{f(x.get('line_util_921600'), 1)} |")
     return "\n".join(out) + "\n"
 
