@@ -14,7 +14,7 @@ set multiplot layout 2,2 title ttl font ",13"
 color(p) = p eq "nptty" ? "#1f6fb4" : p eq "socat" ? "#e07b18" : "#6b6b6b"
 
 # --- latency tails ---
-set title "8-byte request/response round trip"
+set title "8-byte request/response round trip (all repetitions)"
 set logscale xy
 set xlabel "round-trip time (µs)"
 set ylabel "fraction of round trips slower"

@@ -323,7 +323,8 @@ def markdown(res, history):
     w(f"Host: {h['cpu']}, {h['cores']} cores, Linux {h['kernel']}, "
       f"{h['qemu']}; load average {ls} before, {le} after "
       "(other engineers' VMs share it).  ")
-    w(f"Guest: Debian kernel {gst.get('kernel')}, {gst.get('cpus')} vCPUs "
+    n = gst.get("cpus")
+    w(f"Guest: Debian kernel {gst.get('kernel')}, {n} vCPU{'' if n == 1 else 's'} "
       f"({gst.get('cpu')}), {int(gst.get('mem_kib', 0)) // 1024} MiB.  ")
     w("Figures: median of the interleaved repetitions, [min–max] across "
       "them. MB = 10^6 bytes.")
