@@ -48,6 +48,8 @@
 #define LINK_BACKOFF_MIN_MS	100
 #define LINK_BACKOFF_MAX_MS	5000
 #define LINK_RX_RETRY		(HZ / 100 ?: 1)
+#define LINK_WATCH_MIN		(HZ / 10 ?: 1)
+#define LINK_WATCH_MAX		(2 * HZ)
 
 struct workqueue_struct *nptty_wq;
 
@@ -175,6 +177,51 @@ static void carrier_changed(struct nptty_port *port, bool up)
 
 static void link_down(struct nptty_link *link, int err);
 
+/* How often an UP link checks that its peer still answers. */
+static unsigned long watch_period(const struct nptty_port *port)
+{
+	return clamp_t(unsigned long,
+		       msecs_to_jiffies(port->cfg.user_timeout_ms) / 4,
+		       LINK_WATCH_MIN, LINK_WATCH_MAX);
+}
+
+/*
+ * The data socket's dead-peer check (it has no TCP_USER_TIMEOUT, see
+ * sock.c): the peer is dead when it has owed an answer -- an
+ * acknowledgement of bytes in flight, or the answer to a window or
+ * keepalive probe -- for user_timeout_ms and nothing at all came back.  A
+ * shut window whose probes the peer answers is flow control and lasts as
+ * long as it lasts.
+ */
+static bool link_peer_dead(struct nptty_link *link)
+{
+	struct nptty_port *port = link_port(link);
+	u32 stamp;
+
+	if (!nptty_sock_owed(link->sock, &stamp) ||
+	    stamp != link->watch_stamp) {
+		link->watch_stamp = stamp;
+		link->watch_since = jiffies;
+		return false;
+	}
+	return time_after(jiffies, link->watch_since +
+			  msecs_to_jiffies(port->cfg.user_timeout_ms));
+}
+
+static void link_watch(struct nptty_link *link)
+{
+	struct nptty_port *port = link_port(link);
+
+	if (!port->cfg.user_timeout_ms)
+		return;
+	if (link_peer_dead(link)) {
+		link_down(link, ETIMEDOUT);
+		return;
+	}
+	/* not mod_: a loss queued meanwhile keeps its zero delay */
+	queue_delayed_work(nptty_wq, &link->state_work, watch_period(port));
+}
+
 static void link_up(struct nptty_link *link)
 {
 	struct nptty_port *port = link_port(link);
@@ -203,6 +250,9 @@ static void link_up(struct nptty_link *link)
 	nptty_genl_notify(port, NPTTY_NTF_LINK_UP);
 	mod_delayed_work(nptty_wq, &link->rx_work, 0);
 	queue_work(nptty_wq, &link->tx_work);
+	link->watch_since = jiffies;
+	nptty_sock_owed(link->sock, &link->watch_stamp);
+	link_watch(link);
 }
 
 static void link_down(struct nptty_link *link, int err)
@@ -244,7 +294,7 @@ static void link_connect(struct nptty_link *link)
 	int ret;
 
 	if (port->cfg.cmd_port) {
-		ret = nptty_sock_create(port->net, &port->cfg, &sock);
+		ret = nptty_sock_create(port->net, &port->cfg, false, &sock);
 		if (ret) {
 			link_down(link, -ret);
 			return;
@@ -257,7 +307,7 @@ static void link_connect(struct nptty_link *link)
 			return;
 		}
 	}
-	ret = nptty_sock_create(port->net, &port->cfg, &sock);
+	ret = nptty_sock_create(port->net, &port->cfg, true, &sock);
 	if (ret) {
 		link_down(link, -ret);
 		return;
@@ -330,8 +380,10 @@ static void link_state_work(struct work_struct *work)
 			link_check_connect(link);
 		break;
 	case NPTTY_LINK_UP:
-		if (!test_and_clear_bit(NPTTY_LINK_F_LOST, &link->flags))
+		if (!test_and_clear_bit(NPTTY_LINK_F_LOST, &link->flags)) {
+			link_watch(link);
 			break;
+		}
 		err = xchg(&link->lost_err, 0);
 		if (!err && link->sock)
 			err = -sock_error(link->sock->sk);
@@ -670,23 +722,29 @@ unsigned int nptty_link_tx_pending(struct nptty_port *port)
 	return port->link.tx_len - port->link.tx_off;
 }
 
+/* Bytes the data socket holds that the peer has not acknowledged. */
+u32 nptty_link_sock_unsent(struct nptty_port *port)
+{
+	struct nptty_link *link = &port->link;
+	u32 unsent = 0;
+
+	mutex_lock(&link->mutex);
+	if (link->state == NPTTY_LINK_UP && link->sock)
+		unsent = nptty_sock_unsent(link->sock);
+	mutex_unlock(&link->mutex);
+	return unsent;
+}
+
 /*
  * tcdrain, after the ring is empty: wait until the peer has acknowledged
- * every byte, the link goes down, or @timeout (jiffies) passes.
+ * every byte, the link goes down or the port is deleted, or @timeout (jiffies) passes.
  */
 int nptty_link_wait_sent(struct nptty_port *port, unsigned long timeout)
 {
-	struct nptty_link *link = &port->link;
 	unsigned long end = jiffies + timeout;
-	u32 unsent;
 
 	for (;;) {
-		mutex_lock(&link->mutex);
-		unsent = 0;
-		if (link->state == NPTTY_LINK_UP && link->sock)
-			unsent = nptty_sock_unsent(link->sock);
-		mutex_unlock(&link->mutex);
-		if (!unsent)
+		if (READ_ONCE(port->dead) || !nptty_link_sock_unsent(port))
 			return 0;
 		if (time_after(jiffies, end))
 			return -ETIMEDOUT;

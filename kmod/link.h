@@ -33,6 +33,8 @@ struct nptty_link {
 	unsigned int backoff_ms;	/* next reconnect delay */
 	unsigned long deadline;		/* jiffies: connect attempt gives up */
 	unsigned long down_since;	/* jiffies: link left UP (or started) */
+	unsigned long watch_since;	/* jiffies: the peer last answered */
+	u32 watch_stamp;		/* its last acknowledgement (tcp) */
 	struct delayed_work rx_work;	/* socket -> flip buffer */
 	struct work_struct tx_work;	/* ring -> socket */
 	struct delayed_work state_work;	/* connect, loss, backoff */
@@ -62,6 +64,7 @@ void nptty_link_kick_tx(struct nptty_port *port);
 void nptty_link_fail(struct nptty_port *port, int err);
 void nptty_link_rx_break(struct nptty_port *port);
 void nptty_link_throttle(struct nptty_port *port, bool on);
+u32 nptty_link_sock_unsent(struct nptty_port *port);
 int nptty_link_wait_sent(struct nptty_port *port, unsigned long timeout);
 bool nptty_link_is_up(struct nptty_port *port);
 bool nptty_link_gave_up(struct nptty_port *port);

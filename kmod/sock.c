@@ -20,8 +20,24 @@
 #include "port.h"
 #include "sock.h"
 
+/*
+ * The data socket's send buffer, locked: bytes beyond it wait in the ring,
+ * where TIOCOUTQ, write_room and tcflush see them.  An autotuned buffer
+ * grows to megabytes (tcp_wmem) while the peer's window is shut, minutes of
+ * a slow serial line nobody could flush.  Ample for a serial line's rate
+ * times any round trip an NPort sits behind.
+ */
+#define NPTTY_DATA_SNDBUF	(32 * 1024)
+
+/*
+ * @data: the data socket.  It gets no TCP_USER_TIMEOUT: TCP would end even
+ * zero-window probing the peer answers, and a live NPort whose serial side
+ * is held by flow control keeps its window shut as long as that lasts.  The
+ * link watches it instead (nptty_sock_owed()).  The command socket, whose
+ * requests are answered at once, keeps the user timeout.
+ */
 int nptty_sock_create(struct net *net, const struct nptty_port_cfg *cfg,
-		      struct socket **res)
+		      bool data, struct socket **res)
 {
 	struct socket *sock;
 	struct sock *sk;
@@ -40,7 +56,13 @@ int nptty_sock_create(struct net *net, const struct nptty_port_cfg *cfg,
 		tcp_sock_set_keepintvl(sk, max_t(u32, cfg->keepalive_s / 2, 1));
 		tcp_sock_set_keepcnt(sk, 3);
 	}
-	if (cfg->user_timeout_ms)
+	if (data) {
+		/* as SO_SNDBUF does (not exported before 6.x: by hand) */
+		lock_sock(sk);
+		sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
+		WRITE_ONCE(sk->sk_sndbuf, 2 * NPTTY_DATA_SNDBUF);
+		release_sock(sk);
+	} else if (cfg->user_timeout_ms)
 		tcp_sock_set_user_timeout(sk, cfg->user_timeout_ms);
 	*res = sock;
 	return 0;
@@ -132,4 +154,21 @@ void nptty_sock_close(struct socket *sock)
 {
 	kernel_sock_shutdown(sock, SHUT_RDWR);
 	sock_release(sock);
+}
+
+/*
+ * Whether the peer owes an answer: bytes in flight it has not
+ * acknowledged, or a window (or keepalive) probe it has not answered.  A
+ * shut window whose last probe was answered owes nothing: window probes
+ * back off up to TCP_RTO_MAX, so the time since the last answer says
+ * nothing then.  @stamp: when the last acknowledgement arrived.  Lockless:
+ * the link compares results between checks.
+ */
+bool nptty_sock_owed(struct socket *sock, u32 *stamp)
+{
+	const struct tcp_sock *tp = tcp_sk(sock->sk);
+
+	*stamp = READ_ONCE(tp->rcv_tstamp);
+	return READ_ONCE(tp->packets_out) ||
+	       READ_ONCE(inet_csk(sock->sk)->icsk_probes_out);
 }

@@ -16,7 +16,7 @@ struct nptty_sock_cbs {
 };
 
 int nptty_sock_create(struct net *net, const struct nptty_port_cfg *cfg,
-		      struct socket **res);
+		      bool data, struct socket **res);
 int nptty_sock_connect(struct socket *sock, const struct nptty_port_cfg *cfg,
 		       u16 port);
 void nptty_sock_attach(struct socket *sock, void *user,
@@ -24,6 +24,7 @@ void nptty_sock_attach(struct socket *sock, void *user,
 		       struct nptty_sock_cbs *saved);
 void nptty_sock_detach(struct socket *sock, const struct nptty_sock_cbs *saved);
 u32 nptty_sock_unsent(struct socket *sock);
+bool nptty_sock_owed(struct socket *sock, u32 *stamp);
 int nptty_sock_send(struct socket *sock, const void *buf, size_t len);
 int nptty_sock_recv(struct socket *sock, void *buf, size_t len);
 void nptty_sock_close(struct socket *sock);

@@ -353,6 +353,11 @@ static int nptty_ioctl(struct tty_struct *tty, unsigned int cmd,
 	switch (cmd) {
 	case TIOCMIWAIT:
 		return wait_modem_change(tty->driver_data, arg);
+	case TIOCOUTQ:
+		/* not yet at the NPort: the ring and what its socket holds */
+		return put_user(tty_chars_in_buffer(tty) +
+				nptty_link_sock_unsent(tty->driver_data),
+				(int __user *)arg);
 	case TCFLSH:
 		/* the NPort's input queue; output goes via ->flush_buffer */
 		if (arg == TCIFLUSH || arg == TCIOFLUSH)
@@ -368,8 +373,12 @@ static void nptty_wait_until_sent(struct tty_struct *tty, int timeout)
 	unsigned long t = timeout > 0 ? timeout : MAX_SCHEDULE_TIMEOUT;
 	unsigned long end;
 
-	/* a dead peer must not hang tcdrain: the TCP user timeout bounds it */
-	t = min(t, msecs_to_jiffies(port->cfg.user_timeout_ms) + HZ);
+	/*
+	 * A dead peer does not hang tcdrain: the link's watch takes the link
+	 * down after user_timeout_ms without an answer, and a link that is
+	 * not up has nothing to wait for.  A live peer holding its window
+	 * shut (serial flow control) holds tcdrain, as a UART held by CTS.
+	 */
 	end = jiffies + t;
 	if (nptty_link_wait_sent(port, t))
 		return;

@@ -11,6 +11,7 @@ and run their tty-side steps in Python with this module:
   waiting      wait_for(pred, secs): poll until true or give up (no timing
                is asserted anywhere: bounds are hang guards)
 """
+import atexit
 import errno
 import fcntl
 import json
@@ -130,6 +131,20 @@ def wait_for(pred, secs, step=0.02):
 
 # --- peers ---
 
+_peers = []
+
+
+@atexit.register
+def _kill_peers():
+    """A test that dies of an exception leaves no peer running."""
+    for proc in _peers:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
 class Peer:
     """peer.py in a child process; its report lines are collected."""
 
@@ -145,6 +160,7 @@ class Peer:
         cmd += [str(port), mode] + [str(a) for a in args]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
                                      start_new_session=True)
+        _peers.append(self.proc)
         self.lines = []
         self.cond = threading.Condition()
         threading.Thread(target=self._reader, daemon=True).start()

@@ -18,6 +18,30 @@ for t in "$@"; do
 	tests+=("$t")
 done
 
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# Processes other than kernel threads, as a sorted list of PIDs.
+user_pids()
+{
+	ps -e -o pid=,ppid= | awk '$1 != 2 && $2 != 2 && $2 != 0 { print $1 }' | sort
+}
+
+# Kill (and name) what a test left running: a leftover peer or server would
+# hold ports and sockets the next test needs.
+kill_leftovers()
+{
+	local left pid
+
+	left=$(comm -13 <(echo "$1") <(user_pids))
+	for pid in $left; do
+		[ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
+		[ -r "/proc/$pid/cmdline" ] || continue
+		echo "# leftover killed: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-100)"
+		kill -9 "$pid" 2>/dev/null
+	done
+}
+
 echo "TAP version 13"
 echo "1..${#tests[@]}"
 pass=0 fail=0 skip=0 n=0
@@ -30,10 +54,17 @@ for t in "${tests[@]}"; do
 	to=${to:-$default_timeout}
 	echo "# RUN $name"
 	start=$(date +%s.%N)
-	# setsid: a test gets its own session (no controlling tty of ours) and its
-	# leftovers can be killed as a group.
-	timeout -k 5 "$to" setsid "./$t" 2>&1 </dev/null | sed -u 's/^/# /'
-	rc=${PIPESTATUS[0]}
+	# setsid: a test gets its own session (no controlling tty of ours).  Its
+	# output goes to a file, not a pipe: a leftover child (a peer in a
+	# session of its own) holding the pipe open would block the runner past
+	# the timeout.  tail follows the file until the test process is gone.
+	before=$(user_pids)
+	timeout -k 5 "$to" setsid "./$t" >"$out" 2>&1 </dev/null &
+	tpid=$!
+	tail -s 0.2 -n +1 --pid=$tpid -f "$out" | sed -u 's/^/# /'
+	wait $tpid
+	rc=$?
+	kill_leftovers "$before"
 	secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 	case $rc in
 	0) pass=$((pass + 1)); echo "ok $n $name # ${secs}s" ;;

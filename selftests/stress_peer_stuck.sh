@@ -10,9 +10,6 @@
 # link; if the link is dropped anyway, what the dead socket held is counted
 # in tx_lost.  Closing is bounded by closing_wait and the user timeout.
 #
-# Checks marked "# TODO" are known kmod bugs (see the notes at each); they
-# are reported but do not fail the test until kmod is fixed.  NPTTY_STRICT=1
-# makes them count.
 # timeout=300
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -38,26 +35,15 @@ STALL = 15                 # s the window stays shut (user timeout: 10 s)
 
 print("1..9", flush=True)
 n_t = n_fail = 0
-STRICT = os.environ.get("NPTTY_STRICT") == "1"
 
 
-def ok(cond, desc, todo=None):
+def ok(cond, desc):
     global n_t, n_fail
     n_t += 1
-    if not cond and (not todo or STRICT):
+    if not cond:
         n_fail += 1
-    print(f"{'' if cond else 'not '}ok {n_t} {desc}" + (f" # TODO {todo}" if todo else ""),
-          flush=True)
+    print(f"{'' if cond else 'not '}ok {n_t} {desc}", flush=True)
     return cond
-
-
-# kmod bugs these checks show (reported to the lead):
-SNDBUF = ("the data socket's send buffer autotunes to megabytes (tcp_wmem max): "
-          "bytes sit there unseen by TIOCOUTQ, tcflush and write_room")
-ZWIN = ("TCP_USER_TIMEOUT also ends zero-window probing that the peer answers: "
-        "a live, flow-controlled peer loses its link after user-timeout")
-LOST = ("nptty_sock_unsent() returns 0 once TCP has closed the socket itself "
-        "(TCPF_CLOSE after an abort): the unacknowledged bytes are not counted")
 
 
 base = S.free_base(N)
@@ -95,9 +81,9 @@ try:
     q = {i: S.outq(fd) for i, fd in fds.items()}
     ok(all(took[i] - 65536 <= q[i] <= took[i] for i in fds),
        f"TIOCOUTQ counts what the peer has not taken: {min(q.values())}..{max(q.values())}"
-       f" of {min(took.values())}..{max(took.values())} bytes", todo=SNDBUF)
+       f" of {min(took.values())}..{max(took.values())} bytes")
     r, w, _ = select.select([], list(fds.values()), [], 1.0)
-    ok(not w, f"poll: no tty is writable ({len(w)} are)", todo=SNDBUF)
+    ok(not w, f"poll: no tty is writable ({len(w)} are)")
 
     # A blocking writer on port 0 sleeps; deleting the port wakes it.
     res = []
@@ -117,14 +103,13 @@ try:
     th.join(20)
     ok(not th.is_alive(), f"the writer on a deleted port returned: {res}")
     ok(blocked, f"a blocking write to a full port sleeps until the port goes"
-       f" (it {'did' if blocked else 'returned at once'})", todo=SNDBUF)
+       f" (it {'did' if blocked else 'returned at once'})")
     with S.Guard(20, "close of the deleted port"):
         os.close(fds.pop(0))
 
-    # The window stays shut: longer than the TCP user timeout.  TCP's
-    # TCP_USER_TIMEOUT also bounds zero-window probing (even answered
-    # probes), so the kernel aborts such a connection: the link is then
-    # reported lost although the peer is alive.
+    # The window stays shut: longer than the user timeout.  TCP's own
+    # TCP_USER_TIMEOUT would end zero-window probing the peer answers; the
+    # data socket has none and the link watches for unanswered probes.
     time.sleep(STALL)
     st = {p["data_port"]: p for p in S.show()}
     disc = sum(p["stats"]["disconnects"] for p in st.values())
@@ -132,13 +117,11 @@ try:
     states = sorted({p["state"] for p in st.values()})
     print(f"# after {STALL} s of a shut window: states {states}, {disc} disconnects,"
           f" tx_lost {lost} bytes", flush=True)
-    ok(disc == 0, f"a live peer that does not read keeps its link: {disc} disconnects",
-       todo=ZWIN)
+    ok(disc == 0, f"a live peer that does not read keeps its link: {disc} disconnects")
     ok(disc == 0 or lost > 0, f"a link dropped with unacknowledged bytes counts them: "
-       f"{disc} disconnects, tx_lost {lost}", todo=LOST)
+       f"{disc} disconnects, tx_lost {lost}")
 
-    # Close everything at once; each close is bounded by closing_wait (30 s)
-    # plus the drain bound (user timeout + 1 s).
+    # Close everything at once; each close is bounded by closing_wait (30 s).
     times = {}
     errs = []
 

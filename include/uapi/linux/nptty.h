@@ -79,7 +79,7 @@ enum nptty_a_port {
 	NPTTY_A_PORT_LABEL,		/* string: [A-Za-z0-9_][A-Za-z0-9._-]{0,30} */
 	NPTTY_A_PORT_CONNECT_TIMEOUT,	/* u32: ms a blocking open waits */
 	NPTTY_A_PORT_KEEPALIVE,		/* u32: s idle before TCP keepalive */
-	NPTTY_A_PORT_USER_TIMEOUT,	/* u32: ms, TCP_USER_TIMEOUT */
+	NPTTY_A_PORT_USER_TIMEOUT,	/* u32: ms, dead-peer timeout */
 	NPTTY_A_PORT_LOSS_POLICY,	/* u8: enum nptty_loss_policy */
 	NPTTY_A_PORT_TX_RING,		/* u32: transmit ring bytes (power of 2) */
 	NPTTY_A_PORT_CMD_TIMEOUT,	/* u32: ms to wait for a command reply */
