@@ -755,8 +755,13 @@ int nptty_link_wait_sent(struct nptty_port *port, unsigned long timeout)
 
 int nptty_link_wq_init(void)
 {
-	/* unbound: 7.x warns about an implicitly per-CPU queue */
-	nptty_wq = alloc_workqueue("nptty", WQ_UNBOUND | WQ_HIGHPRI, 0);
+	/*
+	 * unbound: 7.x warns about an implicitly per-CPU queue.  Not
+	 * WQ_HIGHPRI: a nice -20 worker preempts the writer on every kick,
+	 * one more context switch per round trip and bulk writes in 2 KiB
+	 * steps (docs/benchmarks.md: p50 -22 %, write switches/MB / 3.6).
+	 */
+	nptty_wq = alloc_workqueue("nptty", WQ_UNBOUND, 0);
 	return nptty_wq ? 0 : -ENOMEM;
 }
 

@@ -12,14 +12,14 @@
 # bulk write through a port with a 64 KiB ring (sink) and bulk read
 # (source).  Results: OUTDIR/exp.jsonl and a table on stdout.
 #
-# Default variants: base nosplit nohighpri txdirect rxsoft
+# Default variants: base nosplit txdirect rxsoft
 # nosplit+txdirect+rxsoft.  Takes about 1 minute per variant and round on
 # a loaded 2-core host.
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$(realpath -m "${1:?usage: experiments/run.sh OUTDIR [VARIANT...]}")
 shift
-VARIANTS=${*:-base nosplit nohighpri txdirect rxsoft nosplit+txdirect+rxsoft}
+VARIANTS=${*:-base nosplit txdirect rxsoft nosplit+txdirect+rxsoft}
 ROUNDS=${NPTTY_EXP_ROUNDS:-4}
 KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 | sort | tail -1)}
 
