@@ -84,8 +84,8 @@ q = outq(fd)
 t.ok(full and q0 >= RING and q <= q0 - RING and q <= SNDBUF,
      f"tcflush(TCOFLUSH) on a full ring empties it: TIOCOUTQ {q0} -> {q} "
      f"(what the socket holds)")
+peer.kill()             # first: close would wait closing_wait for it
 os.close(fd)
-peer.kill()
 delete(name)
 
 sys.exit(t.done())

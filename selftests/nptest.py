@@ -294,12 +294,17 @@ def in_thread(fn, *args):
         except OSError as e:
             res.put(("err", ename(e.errno)))
     threading.Thread(target=run, daemon=True).start()
+    done = []
 
     def result(secs=0):
-        try:
-            return res.get(timeout=secs) if secs else res.get_nowait()
-        except queue.Empty:
-            return None
+        """The outcome (the same on every later call), or None."""
+        if not done:
+            try:
+                done.append(res.get(timeout=secs) if secs else
+                            res.get_nowait())
+            except queue.Empty:
+                return None
+        return done[0]
     return result
 
 

@@ -37,7 +37,7 @@ kill_leftovers()
 	for pid in $left; do
 		[ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
 		[ -r "/proc/$pid/cmdline" ] || continue
-		echo "# leftover killed: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-100)"
+		echo "# leftover killed: $pid $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | cut -c1-100)"
 		kill -9 "$pid" 2>/dev/null
 	done
 }
