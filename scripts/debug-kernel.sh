@@ -7,7 +7,7 @@
 #   scripts/debug-kernel.sh check [-t SECS] [RUN.SH OPTIONS]
 #                                       build, boot with 1 GiB, run the whole
 #                                       suite, then a kmemleak scan; TAP out,
-#                                       last line "N passed, N failed, N skipped"
+#                                       last line "check: N passed, N failed, N skipped"
 #   scripts/debug-kernel.sh guest [CMD...]   (in the VM, run by check) baseline
 #                                       kmemleak, run CMD (default: the suite),
 #                                       scan kmemleak twice, report leaks
@@ -270,7 +270,7 @@ do_check() {
 		echo "not ok - guest kernel log or VM (vm exit $vm_rc)"
 		fail=$((fail + 1))
 	fi
-	echo "${pass:-0} passed, $fail failed, ${skip:-0} skipped"
+	echo "check: ${pass:-0} passed, $fail failed, ${skip:-0} skipped"
 	[ "$fail" -eq 0 ]
 }
 
