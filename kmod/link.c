@@ -6,7 +6,9 @@
  * States (link->state, enum nptty_link_state): IDLE while the tty is closed;
  * start() -> CONNECTING -> UP; a failed connect or a lost link -> BACKOFF ->
  * CONNECTING ... (policy reconnect), or -> FAILED and a tty hangup (policy
- * hangup, once the link has been up).  stop() -> IDLE from anywhere.
+ * hangup, once the link has been up).  stop() -> IDLE from anywhere.  While
+ * UP the state work also runs every watch period (link_watch()): a peer
+ * that leaves data or a probe unanswered for user_timeout_ms is lost.
  *
  * Context and locking (see port.c for the whole order):
  *  - start()/stop() run under port->port.mutex (tty_port activate/shutdown,
