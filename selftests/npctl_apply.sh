@@ -96,7 +96,7 @@ out=$("$NPCTL" apply "$tmp/f3")
 rc=$?
 echo "$out"
 is "apply of a changed file: exit 0" "$rc" 0
-grep -q '^set ttyNP5 127.0.0.1:4002 connect-timeout 5s keepalive 9s user-timeout 10s loss reconnect tx-ring 4k cmd-timeout 3s$' <<<"$out" &&
+grep -q '^set ttyNP5 127.0.0.1:4002 connect-timeout 5s keepalive 9s user-timeout 10s loss reconnect tx-ring 16k cmd-timeout 3s$' <<<"$out" &&
 	t_ok "settings left out go back to their defaults" || t_fail "defaults: $out"
 grep -q '^set ttyNP1 \[::1\]:4010 label seis$' <<<"$out" && t_ok "a label changes" ||
 	t_fail "label: $out"

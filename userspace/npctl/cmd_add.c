@@ -24,7 +24,7 @@ const char npctl_options_help[] =
 "  loss reconnect|hangup what a lost link does to an open tty\n"
 "                        (default reconnect)\n"
 "  tx-ring SIZE          transmit ring bytes (or 64k, 1M; rounded up to a\n"
-"                        power of two; default 4096)\n"
+"                        power of two; default 16k)\n"
 "  cmd-timeout T         how long to wait for a command-port reply\n"
 "                        (ms, or 3s; default 3s)\n"
 "The kernel checks the ranges and says which value is wrong.\n";
