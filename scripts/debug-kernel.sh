@@ -33,7 +33,8 @@
 # rebuild nptty.ko.
 #
 # Env: NPTTY_CACHE, JOBS (make -j, default: the number of CPUs),
-#      DEBUG_KERNEL_TIMEOUT (seconds for the VM run of check, default 3600).
+#      DEBUG_KERNEL_TIMEOUT (seconds for the VM run of check, default 3600),
+#      NPTTY_TIMEOUT_SCALE (each test's timeout multiplied, default 4 here).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -253,6 +254,7 @@ do_check() {
 	logf=$(mktemp)
 	trap 'rm -f "$logf"' EXIT
 	t0=$(date +%s)
+	NPTTY_TIMEOUT_SCALE=${NPTTY_TIMEOUT_SCALE:-4} \
 	NPTTY_KO=$obj/nptty/nptty.ko "$top/selftests/vm/run.sh" -K "$obj/arch/x86/boot/bzImage" \
 		-m 1024 -t "$tmo" "$@" -- "$top/scripts/debug-kernel.sh" guest 2>&1 | tee "$logf"
 	vm_rc=${PIPESTATUS[0]}

@@ -70,7 +70,7 @@ missing=$(missing_keys $skeys <<<"$j")
 is "every documented counter is in stats" "$missing" ""
 is "defaults: connect-timeout, keepalive, user-timeout, loss, tx-ring, cmd-timeout" \
 	"$("$NPCTL" -j add 127.0.0.1:4006 | jq "[d[k] for k in ('connect_timeout_ms', 'keepalive_s', 'user_timeout_ms', 'loss', 'tx_ring', 'cmd_timeout_ms')]")" \
-	"[5000, 5, 10000, 'reconnect', 4096, 3000]"
+	"[5000, 5, 10000, 'reconnect', 16384, 3000]"
 is "add -j prints the new port as an object" "$("$NPCTL" -j add 127.0.0.1:4007 | jq "d['tty']")" ttyNP1
 is "add -q prints nothing" "$("$NPCTL" -q add 127.0.0.1:4008)" ""
 

@@ -8,6 +8,8 @@
 # Env: NPTTY_TESTS  extended regex; only tests whose name matches run
 #      NPTTY_TIMEOUT seconds a test may take (default 300, or "# timeout=N"
 #                    on a line of its own in the test's source)
+#      NPTTY_TIMEOUT_SCALE  multiplies every timeout (a slow kernel: the
+#                    debug kernel runs everything about five times slower)
 
 cd "$(dirname "$0")" || exit 1
 default_timeout=${NPTTY_TIMEOUT:-300}
@@ -51,7 +53,7 @@ for t in "${tests[@]}"; do
 	src=$t
 	[ -f "$(basename "$t").c" ] && src=$(basename "$t").c
 	to=$(sed -n 's/^.*# timeout=\([0-9]\+\).*$/\1/p' "$src" 2>/dev/null | head -1)
-	to=${to:-$default_timeout}
+	to=$((${to:-$default_timeout} * ${NPTTY_TIMEOUT_SCALE:-1}))
 	echo "# RUN $name"
 	start=$(date +%s.%N)
 	# setsid: a test gets its own session (no controlling tty of ours).  Its
