@@ -739,7 +739,8 @@ u32 nptty_link_sock_unsent(struct nptty_port *port)
 
 /*
  * tcdrain, after the ring is empty: wait until the peer has acknowledged
- * every byte, the link goes down or the port is deleted, or @timeout (jiffies) passes.
+ * every byte, the link goes down or the port is deleted, or @timeout
+ * (jiffies) passes.
  */
 int nptty_link_wait_sent(struct nptty_port *port, unsigned long timeout)
 {

@@ -5,10 +5,9 @@
 # accepts and then get EAGAIN (non-blocking) or sleep (blocking): the
 # buffering is bounded and TIOCOUTQ counts what the peer has not taken.
 # Deleting a port wakes its blocked writer at once.  The window stays shut
-# for longer than the TCP user timeout: a live peer that only does not read
-# is flow control (an NPort whose serial side is held by CTS), not a dead
-# link; if the link is dropped anyway, what the dead socket held is counted
-# in tx_lost.  Closing is bounded by closing_wait and the user timeout.
+# for longer than the user timeout: a live peer that only does not read is
+# flow control (an NPort whose serial side is held by CTS), not a dead
+# link, and keeps its link.  Closing is bounded by closing_wait.
 #
 # timeout=300
 . "$(dirname "$0")/lib.sh"
