@@ -233,6 +233,7 @@ void nptty_port_put(struct nptty_port *port)
 int nptty_port_install(struct tty_struct *tty)
 {
 	struct nptty_port *port;
+	unsigned long flags;
 	int ret;
 
 	mutex_lock(&nptty_ports_lock);
@@ -250,6 +251,14 @@ int nptty_port_install(struct tty_struct *tty)
 		tty_port_put(&port->port);
 		return ret;
 	}
+	/*
+	 * The tty core restores the termios the index had at its last close;
+	 * an index outlives its ports, so take this port's own instead: kept
+	 * across opens like a real serial port's, the defaults for a new one.
+	 */
+	spin_lock_irqsave(&port->lock, flags);
+	tty->termios = port->termios;
+	spin_unlock_irqrestore(&port->lock, flags);
 	tty->driver_data = port;
 	return 0;
 }

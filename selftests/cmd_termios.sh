@@ -33,7 +33,7 @@ import nptest
 from aspp_client import control, events
 
 t = nptest.t
-t.plan(16)
+t.plan(18)
 TTY, CTL, SERIAL = os.environ["TTY"], os.environ["CTL"], os.environ["SERIAL"]
 
 def state():
@@ -168,6 +168,31 @@ except OSError as e:
     brk = nptest.ename(e.errno)
 t.ok(brk in ("EOPNOTSUPP", "ENOTSUP"), f"no command port: TIOCSBRK says {brk}")
 os.close(rfd)
+
+# like a real serial port, the settings outlive a close...
+def ospeed(path):
+    fd, err = nptest.open_tty(path, nonblock=True, raw_mode=False)
+    if fd is None:
+        return nptest.ename(err)
+    sp = termios.tcgetattr(fd)[5]
+    os.close(fd)
+    return sp
+sp = ospeed(RAW)
+t.ok(sp == termios.B4800, f"reopened, the port is still at B4800 ({sp})")
+
+# ...but a new port on the same index starts from the defaults, not from
+# the settings of the port deleted before it
+name = os.path.basename(RAW)
+rep = nptest.show(name)
+idx = name[len("ttyNP"):]
+subprocess.run([nptest.NPCTL, "del", name], check=True)
+add = subprocess.run([nptest.NPCTL, "add", f"127.0.0.1:{rep.get('data_port')}",
+                      "no-cmd", "index", idx], capture_output=True, text=True)
+nptest.wait_for(lambda: os.path.exists(RAW), 2.0)
+sp = ospeed(RAW)
+t.ok(add.stdout.strip() == name and sp == termios.B9600,
+     f"{name} deleted and added again: B9600, not the old port's B4800 "
+     f"({add.stdout.strip()}{add.stderr.strip()} speed {sp})")
 sys.exit(t.done())
 PY
 rc=$?

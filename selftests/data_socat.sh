@@ -28,12 +28,15 @@ timeout 20 tail --pid=$sink -f /dev/null
 t_check "remote received the same 1 MiB" cmp "$tmp/in" "$tmp/out"
 "$NPCTL" -s list
 
-# remote -> host
+# remote -> host.  This peer sends the moment it is connected: set the
+# port raw while nobody listens yet (the settings outlive the close), or
+# the first bytes meet a cooked tty and a ^C in them flushes the input.
 p=$(free_port)
-socat -u OPEN:"$tmp/in" TCP-LISTEN:$p,reuseaddr &
-wait_listen "$p"
 tty=/dev/$("$NPCTL" add 127.0.0.1:$p no-cmd)
 busywait 2000 test -c "$tty"
+stty -F "$tty" raw -echo clocal
+socat -u OPEN:"$tmp/in" TCP-LISTEN:$p,reuseaddr &
+wait_listen "$p"
 t_check "read 1 MiB from $tty" timeout 120 "$TTYIO" recv "$tty" 1048576 "$tmp/back" 110
 t_check "it is the 1 MiB the remote sent" cmp "$tmp/in" "$tmp/back"
 
