@@ -26,8 +26,10 @@
 #   build/KEY/            O= build dir; KEY = hash of the fragment, this
 #                         recipe, the source version and the compiler.
 #                         bzImage, build-time.txt, nptty/ (a copy of the module
-#                         sources, built there: the top-level nptty.ko is for
-#                         the distro kernel and is left alone)
+#                         sources, built there by `build`: the top-level
+#                         nptty.ko is for the distro kernel and is left alone)
+#   run/XXXXXX/           check's own copy, built there, removed at the end
+#                         (two checks at once do not share a module)
 # The two most recent build dirs are kept. A cold build is about 6.5 min of
 # wall time at -j2 on an idle 2-core host (~12 CPU-minutes); later runs only
 # rebuild nptty.ko.
@@ -137,9 +139,10 @@ build_kernel() {
 	touch "$obj/.done"
 }
 
-# build_module OBJ: copy the module sources to OBJ/nptty and build them there.
+# build_module OBJ DIR: copy the module sources to DIR and build them there
+# against the kernel in OBJ.
 build_module() {
-	local obj=$1 m=$1/nptty
+	local obj=$1 m=$2
 	mkdir -p "$m"
 	# cp -p keeps mtimes, so make rebuilds only what changed.
 	cp -p "$top/Kbuild" "$top/VERSION" "$m/"
@@ -161,6 +164,8 @@ build_module() {
 	fi
 }
 
+# do_build [DIR]: the kernel (cached) and nptty.ko in DIR (default OBJ/nptty);
+# prints OBJ.
 do_build() {
 	local c tree key obj
 	need make build-essential
@@ -192,7 +197,7 @@ do_build() {
 	touch "$obj"
 	find "$c/build" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
 		sort -rn | tail -n +3 | cut -d' ' -f2- | xargs -r rm -rf
-	build_module "$obj"
+	build_module "$obj" "${1:-$obj/nptty}"
 	echo "$obj"
 }
 
@@ -245,17 +250,20 @@ no_pvh() {
 	touch "$d/.no-pvh"
 }
 
-logf=""
+logf="" mod=""
 do_check() {
 	local obj tmo=${DEBUG_KERNEL_TIMEOUT:-3600} vm_rc summary pass fail skip
 	local extra=0 t0
-	obj=$(do_build)
-	no_pvh "$obj/arch/x86/boot/bzImage"
+	# a module of this run's own: a second run at the same time must not
+	# rebuild the nptty.ko this one's tests insmod again and again
+	mod=$(mkdir -p "$(cache_dir)/run" && mktemp -d "$(cache_dir)/run/XXXXXX")
 	logf=$(mktemp)
-	trap 'rm -f "$logf"' EXIT
+	trap 'rm -rf "$logf" "$mod"' EXIT
+	obj=$(do_build "$mod")
+	no_pvh "$obj/arch/x86/boot/bzImage"
 	t0=$(date +%s)
 	NPTTY_TIMEOUT_SCALE=${NPTTY_TIMEOUT_SCALE:-4} \
-	NPTTY_KO=$obj/nptty/nptty.ko "$top/selftests/vm/run.sh" -K "$obj/arch/x86/boot/bzImage" \
+	NPTTY_KO=$mod/nptty.ko "$top/selftests/vm/run.sh" -K "$obj/arch/x86/boot/bzImage" \
 		-m 1024 -t "$tmo" "$@" -- "$top/scripts/debug-kernel.sh" guest 2>&1 | tee "$logf"
 	vm_rc=${PIPESTATUS[0]}
 	echo "# debug-kernel: boot + suite + kmemleak: $(($(date +%s) - t0)) s"
