@@ -36,7 +36,7 @@ NS_A, NS_B = os.environ["NS_A"], os.environ["NS_B"]
 SECS = float(os.environ.get("NPTTY_STRESS_SECS", "30"))
 N = 4
 AHEAD = 64 * 1024          # bytes a tty may have in flight
-GUARD = 60                 # s to drain after the flapping stops
+GUARD = 60 * S.SCALE       # s to drain after the flapping stops
 
 print("1..4", flush=True)
 n_t = n_fail = 0

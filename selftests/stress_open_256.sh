@@ -24,7 +24,7 @@ import stress_lib as S
 
 N = int(os.environ.get("NPTTY_STRESS_OPEN", "256"))
 PER_TTY = int(os.environ.get("NPTTY_STRESS_BYTES", str(64 * 1024)))
-GUARD = 120          # hang guard for the whole exchange (s)
+GUARD = 120 * S.SCALE  # hang guard for the whole exchange (s)
 
 print("1..6", flush=True)
 n_ok = 0
