@@ -5,9 +5,10 @@
 # tty while, every ~1.5 s, one impairment is applied for a few hundred ms:
 # netem delay + jitter + loss + reorder (on either side), iptables DROP of
 # everything the peer receives, or the peer's veth down.  Each outage is far
-# below the TCP user timeout (10 s), so TCP recovers and the contract keeps
-# every byte: each tty reads back exactly what it wrote, in order, and the
-# links never dropped (no disconnect, tx_lost = rx_dropped = 0).
+# below the TCP user timeout (10 s, times NPTTY_TIMEOUT_SCALE), so TCP
+# recovers and the contract keeps every byte: each tty reads back exactly
+# what it wrote, in order, and the links never dropped (no disconnect,
+# tx_lost = rx_dropped = 0).
 # timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/linkns.bash"
@@ -37,6 +38,10 @@ SECS = float(os.environ.get("NPTTY_STRESS_SECS", "30"))
 N = 4
 AHEAD = 64 * 1024          # bytes a tty may have in flight
 GUARD = 60 * S.SCALE       # s to drain after the flapping stops
+# the default user timeout; on a slow kernel (the debug kernel under TCG:
+# ip/iptables take seconds, so an outage lasts longer and TCP's backoff with
+# it) stretched like every timeout, so that outages stay far below it
+UT = int(10 * S.SCALE)
 
 print("1..4", flush=True)
 n_t = n_fail = 0
@@ -86,7 +91,8 @@ def repair(kind):
 srv = S.Server("echo", 4001, N, bind="192.0.2.2", ns=NS_B)
 fds = {}
 try:
-    S.apply([f"192.0.2.2:{4001 + i} no-cmd" for i in range(N)], ns=NS_A)
+    S.apply([f"192.0.2.2:{4001 + i} no-cmd user-timeout {UT}s" for i in range(N)],
+            ns=NS_A)
     names = S.ports(ns=NS_A)
     for i in range(N):
         with S.Guard(30, "open"):
