@@ -191,23 +191,19 @@ static unsigned long watch_period(const struct nptty_port *port)
  * The data socket's dead-peer check (it has no TCP_USER_TIMEOUT, see
  * sock.c): the peer is dead when it has owed an answer -- an
  * acknowledgement of bytes in flight, or the answer to a window or
- * keepalive probe -- for user_timeout_ms and nothing at all came back.  A
- * shut window whose probes the peer answers is flow control and lasts as
- * long as it lasts.
+ * keepalive probe -- for user_timeout_ms and nothing at all came back
+ * (watch.h).  A shut window whose probes the peer answers is flow control
+ * and lasts as long as it lasts.
  */
 static bool link_peer_dead(struct nptty_link *link)
 {
 	struct nptty_port *port = link_port(link);
+	bool owed;
 	u32 stamp;
 
-	if (!nptty_sock_owed(link->sock, &stamp) ||
-	    stamp != link->watch_stamp) {
-		link->watch_stamp = stamp;
-		link->watch_since = jiffies;
-		return false;
-	}
-	return time_after(jiffies, link->watch_since +
-			  msecs_to_jiffies(port->cfg.user_timeout_ms));
+	owed = nptty_sock_owed(link->sock, &stamp);
+	return nptty_watch_dead(&link->watch, owed, stamp, jiffies,
+				msecs_to_jiffies(port->cfg.user_timeout_ms));
 }
 
 static void link_watch(struct nptty_link *link)
@@ -252,8 +248,7 @@ static void link_up(struct nptty_link *link)
 	nptty_genl_notify(port, NPTTY_NTF_LINK_UP);
 	mod_delayed_work(nptty_wq, &link->rx_work, 0);
 	queue_work(nptty_wq, &link->tx_work);
-	link->watch_since = jiffies;
-	nptty_sock_owed(link->sock, &link->watch_stamp);
+	nptty_watch_reset(&link->watch);
 	link_watch(link);
 }
 

@@ -9,6 +9,7 @@
 #include <linux/workqueue.h>
 
 #include "sock.h"
+#include "watch.h"
 
 struct nptty_port;
 
@@ -33,8 +34,7 @@ struct nptty_link {
 	unsigned int backoff_ms;	/* next reconnect delay */
 	unsigned long deadline;		/* jiffies: connect attempt gives up */
 	unsigned long down_since;	/* jiffies: link left UP (or started) */
-	unsigned long watch_since;	/* jiffies: the peer last answered */
-	u32 watch_stamp;		/* its last acknowledgement (tcp) */
+	struct nptty_watch watch;	/* dead-peer clock, jiffies */
 	struct delayed_work rx_work;	/* socket -> flip buffer */
 	struct work_struct tx_work;	/* ring -> socket */
 	struct delayed_work state_work;	/* connect, loss, backoff */

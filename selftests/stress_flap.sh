@@ -164,10 +164,13 @@ try:
        + "".join(f"; tty {i}: sent {sent[i]} got {got[i]}"
                  + (f" corrupt at {bad[i]}" if i in bad else "")
                  for i in fds if i in bad or got[i] != sent[i]))
-    st = [p["stats"] for p in S.show(ns=NS_A)]
+    shown = S.show(ns=NS_A)
+    st = [p["stats"] for p in shown]
     print(f"# stats: {st}", flush=True)
     ok(all(s["disconnects"] == 0 and s["tx_lost"] == 0 and s["rx_dropped"] == 0 for s in st),
-       "no link dropped, nothing lost, nothing dropped")
+       "no link dropped, nothing lost, nothing dropped"
+       + "".join(f"; {p['tty']}: last_error {p['error']}"
+                 for p in shown if p["stats"]["disconnects"]))
 finally:
     for fd in fds.values():
         try:

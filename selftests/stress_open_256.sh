@@ -110,12 +110,11 @@ try:
        + (f"; short: {len(short)} e.g. tty {short[0]} got {got[short[0]]}" if short else "")
        + (f"; corrupt: {len(bad)} e.g. tty {min(bad)} at {bad[min(bad)]}" if bad else ""))
 
-    st = {p["data_port"]: p["stats"] for p in S.show()}
-    wrong = [(p, s) for p, s in st.items()
-             if s["tx_bytes"] != PER_TTY or s["rx_bytes"] != PER_TTY
-             or s["tx_lost"] or s["rx_dropped"]]
+    wrong = [p for p in S.show()
+             if p["stats"]["tx_bytes"] != PER_TTY or p["stats"]["rx_bytes"] != PER_TTY
+             or p["stats"]["tx_lost"] or p["stats"]["rx_dropped"]]
     ok(not wrong, "counters: tx_bytes = rx_bytes = bytes sent, tx_lost = rx_dropped = 0"
-       + (f"; e.g. {wrong[0]}" if wrong else ""))
+       + "".join(f"; {p['tty']}: {p['stats']}, last_error {p['error']}" for p in wrong[:3]))
 
     t0 = time.monotonic()
     errs = []
