@@ -5,7 +5,8 @@
 # tty while, every ~1.5 s, one impairment is applied for a few hundred ms:
 # netem delay + jitter + loss + reorder (on either side), iptables DROP of
 # everything the peer receives, or the peer's veth down.  Each outage is far
-# below the TCP user timeout (10 s, times NPTTY_TIMEOUT_SCALE), so TCP
+# below the TCP user timeout (10 s, times NPTTY_TIMEOUT_SCALE), and the
+# peer never gives a connection up by itself (no keepalive), so TCP
 # recovers and the contract keeps every byte: each tty reads back exactly
 # what it wrote, in order, and the links never dropped (no disconnect,
 # tx_lost = rx_dropped = 0).
