@@ -91,10 +91,12 @@ def repair(kind):
 
 srv = S.Server("echo", 4001, N, bind="192.0.2.2", ns=NS_B)
 fds = {}
+mon = None
 try:
     S.apply([f"192.0.2.2:{4001 + i} no-cmd user-timeout {UT}s" for i in range(N)],
             ns=NS_A)
     names = S.ports(ns=NS_A)
+    mon = S.Monitor(ns=NS_A)
     for i in range(N):
         with S.Guard(30, "open"):
             fds[i] = S.open_raw("/dev/" + names[4001 + i], nonblock=False)
@@ -165,14 +167,14 @@ try:
        + "".join(f"; tty {i}: sent {sent[i]} got {got[i]}"
                  + (f" corrupt at {bad[i]}" if i in bad else "")
                  for i in fds if i in bad or got[i] != sent[i]))
-    shown = S.show(ns=NS_A)
-    st = [p["stats"] for p in shown]
+    st = [p["stats"] for p in S.show(ns=NS_A)]
     print(f"# stats: {st}", flush=True)
     ok(all(s["disconnects"] == 0 and s["tx_lost"] == 0 and s["rx_dropped"] == 0 for s in st),
        "no link dropped, nothing lost, nothing dropped"
-       + "".join(f"; {p['tty']}: last_error {p['error']}"
-                 for p in shown if p["stats"]["disconnects"]))
+       + "".join(f"; {tty} dropped: {', '.join(r)}" for tty, r in mon.drops().items()))
 finally:
+    if mon:
+        mon.stop()
     for fd in fds.values():
         try:
             with S.Guard(45, "close"):

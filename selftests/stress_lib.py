@@ -119,6 +119,41 @@ def ports(ns=None):
     return {p["data_port"]: p["tty"] for p in show(ns)}
 
 
+class Monitor:
+    """'npctl -j monitor' in the background, to name what dropped a link
+    (a reconnect clears the port's last_error).  Diagnostics only: events
+    in the first moments, before it has joined, are missed.  Its output
+    goes to a file: a pipe nobody reads would stall it."""
+
+    def __init__(self, ns=None):
+        import tempfile
+        pre = ["ip", "netns", "exec", ns] if ns else []
+        self.out = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(pre + [NPCTL, "-j", "monitor"],
+                                     stdout=self.out, text=True)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        self.proc.wait()
+
+    def drops(self):
+        """Stop; {tty: [reason, ...]} of the links that went down other
+        than by a close."""
+        import json
+        self.stop()
+        self.out.seek(0)
+        res = {}
+        for line in self.out:
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            if e.get("event") == "link-down" and e.get("reason") != "closed":
+                res.setdefault(e["tty"], []).append(e["reason"])
+        return res
+
+
 def free_base(n, lo=20000, hi=60000):
     """A base B such that B..B+n-1 are all free to listen on (loopback)."""
     import random

@@ -43,9 +43,11 @@ def ok(cond, desc):
 S.raise_nofile(4 * N + 256)
 base = S.free_base(N)
 srv = S.Server("echo", base, N)
+mon = None
 try:
     S.apply([f"127.0.0.1:{base + i} no-cmd" for i in range(N)])
     names = S.ports()
+    mon = S.Monitor()
     ok(len(names) == N, f"{len(names)} ports added")
 
     fds = {}
@@ -114,7 +116,8 @@ try:
              if p["stats"]["tx_bytes"] != PER_TTY or p["stats"]["rx_bytes"] != PER_TTY
              or p["stats"]["tx_lost"] or p["stats"]["rx_dropped"]]
     ok(not wrong, "counters: tx_bytes = rx_bytes = bytes sent, tx_lost = rx_dropped = 0"
-       + "".join(f"; {p['tty']}: {p['stats']}, last_error {p['error']}" for p in wrong[:3]))
+       + "".join(f"; {p['tty']}: {p['stats']}" for p in wrong[:3])
+       + "".join(f"; {tty} dropped: {', '.join(r)}" for tty, r in mon.drops().items()))
 
     t0 = time.monotonic()
     errs = []
@@ -126,6 +129,8 @@ try:
             errs.append(str(e))
     ok(not errs, f"all closed ({time.monotonic() - t0:.1f} s)" + (f"; {errs[:3]}" if errs else ""))
 finally:
+    if mon:
+        mon.stop()
     srv.stop()
 sys.exit(1 if n_fail else 0)
 EOF
