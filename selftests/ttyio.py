@@ -19,7 +19,10 @@ import termios
 
 def open_raw(path, flags=os.O_RDWR):
     fd = os.open(path, flags | os.O_NOCTTY)
-    tty.setraw(fd)
+    # TCSANOW: setraw's default, TCSAFLUSH, discards what a peer that
+    # sends the moment it is connected has already delivered (data_socat's
+    # recv lost exactly 4095 bytes, n_tty's buffer, that way)
+    tty.setraw(fd, termios.TCSANOW)
     attrs = termios.tcgetattr(fd)
     attrs[2] |= termios.CLOCAL
     termios.tcsetattr(fd, termios.TCSANOW, attrs)
