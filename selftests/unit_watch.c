@@ -2,8 +2,9 @@
 /*
  * Unit tests of the data link's dead-peer clock (kmod/watch.h, the header
  * nptty.ko uses, built for userspace): samples with made-up times, among
- * them the late sample of a starved guest that once dropped healthy links
- * on the debug kernel (stress_flap, stress_open_256).
+ * them a sample that runs late after an idle one (a starved guest), which
+ * the old clock counted from the idle sample and so declared a live peer
+ * dead (found by reading the code; cases 4 and 5 fail on that clock).
  */
 #include "ktap.h"
 #include "watch.h"
