@@ -13,7 +13,12 @@
 
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	  $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+# Exported only when found: on a fresh machine 'make demo' installs the
+# headers (deps) and then runs 'make all', which must look again rather than
+# inherit the empty value computed before deps ran.
+ifneq ($(KDIR),)
 export KDIR
+endif
 
 VM := selftests/vm/run.sh
 

@@ -60,6 +60,11 @@
 # not wait for entropy. QEMU start -> CMD start is about 3.5-4.5 s on an idle
 # host. Under TCG a fork+exec of a dynamic binary costs ~50 ms: keep tests lean.
 #
+# The current dir is visible in the guest at its host path wherever it is:
+# when it lies under one of the guest's tmpfs dirs (a clone in ~ = /root, in
+# /tmp or /var/tmp), it is shared once more (9p tag "cwd", read-only) and
+# mounted there on top of the tmpfs.
+#
 # In the guest: cwd = the host's current dir; env = PATH, HOME=/root,
 # TERM=dumb, NPTTY_VM=1, NPTTY_VM_OUT=OUTDIR, plus the caller's NPTTY_* and V.
 # CMD's stdin is /dev/null and its stdout/stderr a pipe (not a tty); with -i
@@ -216,6 +221,17 @@ else
 	own_outdir=1
 fi
 rm -f "$outdir"/vm-{env,cmd.sh,started,exit,dmesg.txt,kmemleak.txt,kernel.log}
+
+# The current dir, shared on its own when the guest's tmpfs dirs (see init)
+# would hide it.
+cwd=$(pwd -P)
+cwd_share=""
+case $cwd/ in
+/tmp/* | /var/tmp/* | /run/* | /var/log/* | /root/*) cwd_share=$cwd ;;
+esac
+case $cwd_share in
+*[,$'\n']*) die "the current dir $cwd_share is under a dir the guest replaces (tmpfs) and its name has a comma or newline: use a clone elsewhere" ;;
+esac
 case $outdir in
 *$'\n'*) die "OUTDIR must not contain a newline" ;;
 esac
@@ -239,12 +255,13 @@ rw=$(printf '%s' "$rw" | sort -u)
 	echo "VM_OUTDIR=$(shq "$outdir")"
 	echo "VM_MODULES=$(shq "$modules")"
 	echo "VM_RW=$(shq "$rw")"
+	echo "VM_CWD_SHARE=$(shq "$cwd_share")"
 	echo "VM_INTERACTIVE=$interactive"
 	echo "VM_HOSTNAME=vm"
 } >"$outdir/vm-env"
 
 {
-	printf '%s\n' "cd $(shq "$PWD") 2>/dev/null || { printf 'vm: cwd %s is not visible in the guest (under a guest tmpfs?)\n' $(shq "$PWD") >&2; exit 125; }"
+	printf '%s\n' "cd $(shq "$PWD") 2>/dev/null || { printf 'vm: cwd %s is not visible in the guest\n' $(shq "$PWD") >&2; exit 125; }"
 	echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 	echo "export HOME=/root TERM=dumb USER=root LOGNAME=root SHELL=/bin/sh"
 	echo "export NPTTY_VM=1 NPTTY_VM_OUT=$(shq "$outdir")"
@@ -269,6 +286,11 @@ qemu=(
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
 	-fsdev "local,id=out,path=$(qesc "$outdir"),security_model=none"
 	-device virtio-9p-pci,fsdev=out,mount_tag=out
+)
+# shellcheck disable=SC2054
+[ -z "$cwd_share" ] || qemu+=(
+	-fsdev "local,id=cwd,path=$(qesc "$cwd_share"),readonly=on,security_model=none,multidevs=remap"
+	-device virtio-9p-pci,fsdev=cwd,mount_tag=cwd
 )
 
 log "outdir $outdir; running: $*"
