@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shell helpers for nptty selftests: TAP results, kselftest exit codes,
-# the module, cleanup traps, waiting, and free TCP ports.  Source it:
+# the module, cleanup traps, waiting, and held TCP ports.  Source it:
 #	. "$(dirname "$0")/lib.sh"
 
 KSFT_PASS=0
@@ -98,14 +98,15 @@ need_cmd() {
 	done
 }
 
-# free_port: print a TCP port nobody listens on (loopback, this netns).
-free_port() {
-	local p
-	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % 20000))
-		ss -Htln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
-	done
-	return 1
+# free_port: print a loopback TCP port the kernel handed out, held (bound,
+# never listening) until this test exits: nothing else gets it, a connect to
+# it is refused, and a server with SO_REUSEADDR (npsim, peer.py, socat's
+# reuseaddr) can listen on it, stop, and listen again.  See porthold.py.
+free_port() { free_block 1; }
+
+# free_block N: the first of N consecutive such ports (npsim -n N -d BASE).
+free_block() {
+	python3 "$TOP/selftests/porthold.py" "$$" "${1:-1}"
 }
 
 # wait_listen PORT: wait until something listens on TCP PORT.

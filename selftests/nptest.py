@@ -355,13 +355,11 @@ def blackhole(on):
 
 
 def free_port():
-    """A loopback TCP port nobody listens on (bound once, then released)."""
-    import socket
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
+    """A loopback TCP port the kernel handed out, held (bound, not listening)
+    by this process: refused until a peer (SO_REUSEADDR) listens on it, and
+    never handed to anyone else.  See porthold.py."""
+    import porthold
+    return porthold.hold(1)
 
 
 def pattern(n, seed):

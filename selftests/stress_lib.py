@@ -154,24 +154,12 @@ class Monitor:
         return res
 
 
-def free_base(n, lo=20000, hi=60000):
-    """A base B such that B..B+n-1 are all free to listen on (loopback)."""
-    import random
-    for _ in range(50):
-        b = random.randrange(lo, hi - n)
-        socks = []
-        try:
-            for p in range(b, b + n):
-                s = socket.socket()
-                s.bind(("127.0.0.1", p))
-                socks.append(s)
-            return b
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError("no free port range")
+def free_base(n):
+    """A base B of n consecutive loopback ports the kernel handed out, held
+    (bound, not listening) by this process until it exits: serve() listens
+    on them with SO_REUSEADDR; nothing else can take one.  See porthold.py."""
+    import porthold
+    return porthold.hold(n)
 
 
 # --- a minimal generic netlink client of the nptty family ---

@@ -12,12 +12,9 @@ npsim_need
 t_plan 4
 npsim_tmpdir
 
-# Three ports on consecutive free-port bases.
-dbase=$(free_port) cbase=$(free_port)
-for i in 1 2; do
-	ss -Htln "sport = :$((dbase + i))" | grep -q . && dbase=$(free_port)
-	ss -Htln "sport = :$((cbase + i))" | grep -q . && cbase=$(free_port)
-done
+# Three ports on base + i: two blocks of three the kernel handed out, held
+# until npsim listens on them (a random base was taken on a busy host once).
+dbase=$(free_block 3) cbase=$(free_block 3)
 npsim_start multi -n 3 -d "$dbase" -c "$cbase" -q
 aspp_py - "$NPSIM_TMP/multi.ready" "$dbase" "$cbase" <<'PY'
 import sys
