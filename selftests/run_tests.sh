@@ -30,7 +30,10 @@ user_pids()
 }
 
 # Kill (and name) what a test left running: a leftover peer or server would
-# hold ports and sockets the next test needs.
+# hold ports and sockets the next test needs.  Only the test's own processes:
+# each test runs with NPTTY_RUN_TAG in its environment, which its children
+# inherit (also those that start a session of their own), so that on a host
+# (make -C selftests unit) nothing else of the machine's is touched.
 kill_leftovers()
 {
 	local left pid cmd
@@ -39,6 +42,8 @@ kill_leftovers()
 	for pid in $left; do
 		[ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
 		[ -r "/proc/$pid/cmdline" ] || continue
+		tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" |
+			grep -qxF "NPTTY_RUN_TAG=$2" || continue
 		cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | cut -c1-100)
 		# Empty: a process already exiting.  porthold.py: a port holder
 		# that goes with its test by itself (maybe not quite yet).
@@ -67,12 +72,13 @@ for t in "${tests[@]}"; do
 	# session of its own) holding the pipe open would block the runner past
 	# the timeout.  tail follows the file until the test process is gone.
 	before=$(user_pids)
-	timeout -k 5 "$to" setsid "./$t" >"$out" 2>&1 </dev/null &
+	tag=$$.$n.$RANDOM
+	NPTTY_RUN_TAG=$tag timeout -k 5 "$to" setsid "./$t" >"$out" 2>&1 </dev/null &
 	tpid=$!
 	tail -s 0.2 -n +1 --pid=$tpid -f "$out" | sed -u 's/^/# /'
 	wait $tpid
 	rc=$?
-	kill_leftovers "$before"
+	kill_leftovers "$before" "$tag"
 	secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 	case $rc in
 	0) pass=$((pass + 1)); echo "ok $n $name # ${secs}s" ;;
