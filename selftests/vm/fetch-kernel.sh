@@ -1,29 +1,62 @@
 #!/bin/bash
 # fetch-kernel.sh KREL - make sure a Debian kernel image and its modules are cached.
+# fetch-kernel.sh --listed KREL - exit 0 when apt's index lists a package that
+#                                 can hold the image (nothing downloaded)
 #
 # Result (printed on stdout, one line): the cache directory
 #   $NPTTY_CACHE/kernels/$KREL/
 #     vmlinuz                   the kernel image
 #     vmlinux                   the same, decompressed, when it can boot via PVH
 #                               (unpack-vmlinux.sh; much faster under TCG)
-#     root/lib/modules/$KREL/   the package's whole module tree, depmod'ed,
+#     root/lib/modules/$KREL/   the packages' whole module tree, depmod'ed,
 #                               with build -> /usr/src/linux-headers-$KREL
 #     .complete                 written last; its presence means "cached"
 #
-# The package is fetched with `apt-get download` (no dpkg state is touched):
-# linux-image-$KREL-unsigned, else the signed linux-image-$KREL, else the split
-# 7.x packaging (linux-binary-unsigned-$KREL + linux-modules-$KREL). `apt-get
-# update` is run only if the first round of downloads fails. APT_CONFIG is
-# honoured, so a private apt configuration (e.g. bullseye sources) works.
-# The .debs are deleted after unpacking; the unpacked tree is the cache.
-# Concurrent callers serialise on a lock file.
+# Packages are fetched with `apt-get download` (no dpkg state is touched) and
+# judged by what they hold, not by their names: the search needs a kernel
+# image (boot/vmlinuz-$KREL or [usr/]lib/modules/$KREL/vmlinuz*) and a module
+# tree ([usr/]lib/modules/$KREL/kernel/), read with `dpkg-deb -c`.  Every
+# package fetched brings its dependencies that belong to the same release
+# (`dpkg-deb -f Depends`, names containing $KREL; of alternatives, the first
+# that downloads).  While a piece is missing the next starting point is
+# tried: linux-image-$KREL-unsigned, linux-image-$KREL, linux-binary-unsigned-
+# $KREL, linux-modules-$KREL.  So each packaging Debian uses is found:
+#   - one image package holding both (bookworm: the unsigned or the signed one)
+#   - 7.x: linux-image-$KREL is a metapackage depending on linux-base-$KREL
+#     (config, modules.builtin...), linux-binary-$KREL (vmlinuz) and
+#     linux-modules-$KREL (the modules)
+#   - 7.x before the signed upload: linux-binary-unsigned-$KREL (which
+#     depends on linux-base-$KREL) and linux-modules-$KREL
+# `apt-get update` is run only when the first search fails (then it runs
+# again from scratch).  APT_CONFIG is honoured, so a private apt
+# configuration (e.g. sid's, from scripts/matrix.sh) works.  The .debs are
+# deleted after unpacking; the unpacked tree is the cache.  Concurrent
+# callers serialise on a lock file.  selftests/unit_fetch_kernel.sh runs it
+# on fake packages of each layout through a stand-in apt-get on PATH.
 set -euo pipefail
+# depmod for a caller whose PATH lacks the sbin dirs
+PATH=$PATH:/usr/sbin:/sbin
 
-KREL=${1:?usage: fetch-kernel.sh KREL}
+listed=0
+if [ "${1:-}" = --listed ]; then
+	listed=1
+	shift
+fi
+KREL=${1:?usage: fetch-kernel.sh [--listed] KREL}
 CACHE=${NPTTY_CACHE:-/var/cache/nptty}
 dir=$CACHE/kernels/$KREL
 
 log() { echo "vm: $*" >&2; }
+
+# Where a search starts, in order of preference.
+starts=("linux-image-$KREL-unsigned" "linux-image-$KREL" "linux-binary-unsigned-$KREL" "linux-modules-$KREL")
+
+if [ $listed = 1 ]; then
+	for p in "${starts[@]:0:3}"; do
+		apt-get download --print-uris -q "$p" >/dev/null 2>&1 && exit 0
+	done
+	exit 1
+fi
 
 mkdir -p "$dir"
 exec 9>"$dir/.lock"
@@ -52,48 +85,94 @@ if [ -e "$dir/.complete" ]; then
 	exit 0
 fi
 
-# Download into a scratch dir; return non-zero when any package is missing.
-download() {
-	rm -rf "$dir/dl"
-	mkdir -p "$dir/dl"
+dl=$dir/dl
+# $KREL as a literal in an extended regex (7.x releases have a '+')
+k=$KREL
+# shellcheck disable=SC1003 # a lone backslash, first
+for c in '\' . + '*' '?' '(' ')' '[' ']' '{' '}' '|' '^' '$'; do k=${k//"$c"/\\$c}; done
+flog=$dir/fetch.log
+fetched=" "
+img=""
+mods=""
+
+# fetch PKG: download PKG into $dl, note the pieces it holds, then fetch its
+# dependencies of the same release.  Fails when PKG cannot be downloaded.
+fetch() {
+	local pkg=$1 deb paths deps="" groups group alt
+	case $fetched in *" $pkg "*) return 0 ;; esac
+	rm -rf "$dl/new"
+	mkdir -p "$dl/new"
 	# apt's _apt sandbox user must be able to write here when we are root.
-	chmod 0777 "$dir/dl"
-	(cd "$dir/dl" && apt-get download -q "$@") >>"$dir/fetch.log" 2>&1
+	chmod 0777 "$dl/new"
+	(cd "$dl/new" && apt-get download -q "$pkg") >>"$flog" 2>&1 || return 1
+	fetched="$fetched$pkg "
+	for deb in "$dl"/new/*.deb; do
+		paths=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
+		if [ -z "$img" ] && grep -qE "^\./(boot/vmlinuz-$k|(usr/)?lib/modules/$k/vmlinuz(\.unsigned|\.efi)?)\$" <<<"$paths"; then
+			img=$pkg
+		fi
+		if [ -z "$mods" ] && grep -qE "^\./(usr/)?lib/modules/$k/kernel/" <<<"$paths"; then
+			mods=$pkg
+		fi
+		echo "fetch-kernel: $pkg: image ${img:-?}, modules ${mods:-?}" >>"$flog"
+		deps="$deps,$(dpkg-deb -f "$deb" Depends)"
+		mv "$deb" "$dl/"
+	done
+	# "a (>= 1) | b, c:any" -> one group a line, alternatives as words
+	mapfile -t groups < <(tr ',' '\n' <<<"$deps" | sed -E 's/\([^)]*\)//g; s/:[a-z0-9]+//g; s/\|/ /g')
+	for group in ${groups[@]+"${groups[@]}"}; do
+		for alt in $group; do
+			[[ $alt == *"$KREL"* ]] || continue
+			fetch "$alt" && break
+		done
+	done
+	return 0
 }
 
-try_all() {
-	download "linux-image-$KREL-unsigned" ||
-		download "linux-image-$KREL" ||
-		download "linux-binary-unsigned-$KREL" "linux-modules-$KREL"
+
+# search: fetch from each starting point until an image and modules are found
+search() {
+	local p
+	rm -rf "$dl"
+	mkdir -p "$dl"
+	fetched=" "
+	img=""
+	mods=""
+	for p in "${starts[@]}"; do
+		[ -n "$img" ] && [ -n "$mods" ] && break
+		fetch "$p" || true
+	done
+	[ -n "$img" ] && [ -n "$mods" ]
 }
 
-log "fetching kernel $KREL (apt-get download, log: $dir/fetch.log)"
-: >"$dir/fetch.log"
-if ! try_all; then
-	log "download failed; running apt-get update and retrying"
+log "fetching kernel $KREL (apt-get download, log: $flog)"
+: >"$flog"
+if ! search; then
+	log "no image and modules found (image: ${img:-none}, modules: ${mods:-none}); running apt-get update and retrying"
 	if [ "$(id -u)" = 0 ]; then
-		apt-get update -q >>"$dir/fetch.log" 2>&1 || true
+		apt-get update -q >>"$flog" 2>&1 || true
 	else
 		# shellcheck disable=SC2024 # the log is ours, not root's
-		sudo apt-get update -q >>"$dir/fetch.log" 2>&1 || true
+		sudo apt-get update -q >>"$flog" 2>&1 || true
 	fi
-	if ! try_all; then
-		log "no package provides kernel $KREL; tail of $dir/fetch.log:"
-		tail -n 5 "$dir/fetch.log" >&2
+	if ! search; then
+		log "no packages hold kernel $KREL (image: ${img:-none}, modules: ${mods:-none}; tried:${fetched% }); tail of $flog:"
+		tail -n 5 "$flog" >&2
 		exit 1
 	fi
 fi
+log "kernel $KREL: image from $img, modules from $mods (fetched:${fetched% })"
 
 rm -rf "$dir/root" "$dir/vmlinuz" "$dir/vmlinux" "$dir/.no-pvh"
 mkdir -p "$dir/root"
-for deb in "$dir"/dl/*.deb; do
+for deb in "$dl"/*.deb; do
 	dpkg-deb -x "$deb" "$dir/root"
 done
 
 # /usr/lib/modules (7.x) and /lib/modules are the same place on merged-/usr.
 if [ -d "$dir/root/usr/lib/modules" ]; then
 	mkdir -p "$dir/root/lib/modules"
-	mv "$dir/root/usr/lib/modules"/* "$dir/root/lib/modules/"
+	cp -a "$dir/root/usr/lib/modules/." "$dir/root/lib/modules/"
 	rm -rf "$dir/root/usr"
 fi
 
@@ -122,7 +201,7 @@ fi
 # The packages do not ship modules.dep (their postinst runs depmod).
 depmod -b "$dir/root" "$KREL"
 
-rm -rf "$dir/dl"
+rm -rf "$dl"
 pvh
 build_link
 touch "$dir/.complete"
