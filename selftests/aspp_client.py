@@ -36,6 +36,26 @@ MSR_CTS, MSR_DSR, MSR_RI, MSR_DCD = 0x10, 0x20, 0x40, 0x80
 EV_BREAK, EV_MSR = 0x10, 0x20
 
 
+# Every timeout here is a hang guard, never an assertion: a slow or busy
+# host (NPTTY_TIMEOUT_SCALE, as for the runner's timeouts) stretches them.
+SCALE = float(os.environ.get("NPTTY_TIMEOUT_SCALE") or 1)
+
+
+def secs(s):
+    """s seconds, stretched by NPTTY_TIMEOUT_SCALE."""
+    return s * SCALE
+
+
+def wait_for(pred, timeout=10.0, step=0.02):
+    """Poll pred() until true (return True) or the scaled timeout ends."""
+    end = time.monotonic() + secs(timeout)
+    while not pred():
+        if time.monotonic() >= end:
+            return False
+        time.sleep(step)
+    return True
+
+
 class Malformed(Exception):
     pass
 
@@ -101,7 +121,8 @@ class Cmd:
     waiting for a reply are kept in self.unsolicited."""
 
     def __init__(self, port, host="127.0.0.1", timeout=5.0):
-        self.s = socket.create_connection((host, port), timeout=timeout)
+        self.timeout = secs(timeout)
+        self.s = socket.create_connection((host, port), timeout=self.timeout)
         self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = b""
         self.unsolicited = []
@@ -143,7 +164,7 @@ class Cmd:
 
     def wait_unsolicited(self, kind, timeout=5.0):
         """Return the next queued or arriving NOTIFY/POLLING of kind."""
-        end = time.monotonic() + timeout
+        end = time.monotonic() + secs(timeout)
         while True:
             for i, r in enumerate(self.unsolicited):
                 if r["kind"] == kind:
@@ -157,12 +178,12 @@ class Cmd:
             except socket.timeout:
                 return None
             finally:
-                self.s.settimeout(5.0)
+                self.s.settimeout(self.timeout)
             self.unsolicited.append(r)
 
     def closed_by_peer(self, timeout=5.0):
         """True when the peer closes the connection (EOF or reset)."""
-        self.s.settimeout(timeout)
+        self.s.settimeout(secs(timeout))
         try:
             while True:
                 d = self.s.recv(4096)
@@ -179,7 +200,7 @@ def le32(v):
 
 
 def recv_exact(s, n, timeout=10.0):
-    s.settimeout(timeout)
+    s.settimeout(secs(timeout))
     out = b""
     while len(out) < n:
         d = s.recv(n - len(out))
@@ -217,7 +238,7 @@ def ready(path):
 def control(path, line):
     """Send one command to npsim's --control socket; return its answer."""
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(5)
+    s.settimeout(secs(5))
     s.connect(path)
     s.sendall(line.encode() + b"\n")
     out = b""

@@ -71,13 +71,23 @@ _run_cleanups() {
 }
 trap _run_cleanups EXIT
 
-# busywait MS CMD...: retry CMD every 20 ms until it succeeds or MS pass.
+# NPTTY_TIMEOUT_SCALE (an integer, default 1) stretches every hang guard:
+# a slow kernel (the debug kernel) or a busy host.  scaled_ms MS prints it.
+scaled_ms() { echo $(($1 * ${NPTTY_TIMEOUT_SCALE:-1})); }
+
+# busywait MS CMD...: retry CMD every 20 ms until it succeeds, or give up
+# after MS ms of wall-clock time, at least 10 s, times NPTTY_TIMEOUT_SCALE.
+# MS is a hang guard for an event that is expected, never a measurement:
+# on a busy host a udev node or a listener may take seconds to appear.
 busywait() {
-	local ms=$1 i=0
+	local ms=$1 end now
 	shift
+	[ "$ms" -lt 10000 ] && ms=10000
+	ms=$(scaled_ms "$ms")
+	end=$((${EPOCHREALTIME//[.,]/} / 1000 + ms))
 	while ! "$@"; do
-		i=$((i + 20))
-		[ "$i" -ge "$ms" ] && return 1
+		now=$((${EPOCHREALTIME//[.,]/} / 1000))
+		[ "$now" -ge "$end" ] && return 1
 		sleep 0.02
 	done
 }
@@ -110,7 +120,7 @@ free_block() {
 }
 
 # wait_listen PORT: wait until something listens on TCP PORT.
-wait_listen() { busywait 5000 sh -c "ss -Htln 'sport = :$1' | grep -q ."; }
+wait_listen() { busywait 10000 sh -c "ss -Htln 'sport = :$1' | grep -q ."; }
 
 # port_del_all: remove every nptty port (ignore errors).
 port_del_all() {

@@ -5,6 +5,26 @@
 # (Not a test itself: run_tests picks up *.sh only.)
 
 NPSIM_TMP=
+NPSIM_NS=
+
+# npsim_netns: run npsim and aspp_py in a fresh network namespace of their
+# own (loopback up), removed at exit: npsim's fixed default ports (4001,
+# 966) are then this test's alone, also on a busy host.  Skips the test
+# where no namespace can be made.
+npsim_netns() {
+	need_root
+	need_cmd ip
+	NPSIM_NS=npsim$$
+	ip netns add "$NPSIM_NS" 2>/dev/null ||
+		skip_all "cannot create a network namespace"
+	cleanup_add "ip netns del $NPSIM_NS"
+	ip -n "$NPSIM_NS" link set lo up
+	_npsim_ns=(ip netns exec "$NPSIM_NS")
+}
+
+# _npsim_ns: the command prefix that runs in $NPSIM_NS (none without one;
+# ip netns exec execs the command: $! stays the command's pid).
+_npsim_ns=()
 
 # npsim_tmpdir: a scratch directory removed at exit ($NPSIM_TMP).
 npsim_tmpdir() {
@@ -22,12 +42,12 @@ npsim_start() {
 	npsim_tmpdir || return 1
 	[ -x "$NPSIM" ] || { echo "no $NPSIM: build it first"; return 1; }
 	rm -f "$NPSIM_TMP/$name.ready" "$NPSIM_TMP/$name.events"
-	"$NPSIM" --ready-file "$NPSIM_TMP/$name.ready" \
+	"${_npsim_ns[@]}" "$NPSIM" --ready-file "$NPSIM_TMP/$name.ready" \
 		--events "$NPSIM_TMP/$name.events" "$@" \
 		2>"$NPSIM_TMP/$name.log" &
 	NPSIM_PID=$!
 	cleanup_add "kill $NPSIM_PID"
-	if ! busywait 5000 test -e "$NPSIM_TMP/$name.ready"; then
+	if ! busywait 10000 test -e "$NPSIM_TMP/$name.ready"; then
 		echo "npsim $name did not start:"
 		sed 's/^/  /' "$NPSIM_TMP/$name.log"
 		return 1
@@ -45,7 +65,7 @@ npsim_stop() {
 aspp_py() {
 	PYTHONDONTWRITEBYTECODE=1 \
 	PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)" \
-		python3 "$@" 2>&1 | sed -u 's/^/    /'
+		"${_npsim_ns[@]}" python3 "$@" 2>&1 | sed -u 's/^/    /'
 	return "${PIPESTATUS[0]}"
 }
 

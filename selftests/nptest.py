@@ -118,9 +118,15 @@ def state(name, ns=None):
 
 # --- waiting ---
 
+# Every bound in these helpers is a hang guard: NPTTY_TIMEOUT_SCALE (as for
+# the runner's timeouts) stretches it on a slow kernel or a busy host.
+SCALE = float(os.environ.get("NPTTY_TIMEOUT_SCALE") or 1)
+
+
 def wait_for(pred, secs, step=0.02):
-    """Poll pred() until it is true (return True) or secs pass (False)."""
-    end = time.monotonic() + secs
+    """Poll pred() until it is true (return True) or secs (times
+    NPTTY_TIMEOUT_SCALE) pass (False)."""
+    end = time.monotonic() + secs * SCALE
     while True:
         if pred():
             return True
@@ -187,7 +193,7 @@ class Peer:
             return sum(1 for ln in self.lines if ln and ln[0] == word)
 
     def wait_line(self, word, secs, nth=1):
-        end = time.monotonic() + secs
+        end = time.monotonic() + secs * SCALE
         with self.cond:
             while True:
                 got = [ln for ln in self.lines if ln and ln[0] == word]
@@ -317,9 +323,9 @@ def write_all(fd, data):
 
 
 def read_n(fd, n, secs):
-    """Read up to n bytes within secs; stop early at EOF."""
+    """Read up to n bytes within secs (scaled); stop early at EOF."""
     out = bytearray()
-    end = time.monotonic() + secs
+    end = time.monotonic() + secs * SCALE
     while len(out) < n:
         left = end - time.monotonic()
         if left <= 0:

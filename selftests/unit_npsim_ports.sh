@@ -105,7 +105,7 @@ t.ok(sorted(got) == sorted(b"A" * 10 + b"B" * 10),
      "data from both clients reaches the serial side")
 # A freed slot is usable again.
 a.close()
-time.sleep(0.2)
+A.wait_for(lambda: '"data_conns":1' in A.control(sys.argv[3], "state 1"))
 c = socket.create_connection(("127.0.0.1", rd["data"]), timeout=5)
 os.write(fd, b"again")
 t.ok(A.recv_exact(c, 5) == b"again", "a freed slot takes a new client")
