@@ -19,6 +19,8 @@
 # glibc, build in a debootstrap chroot ($cache/matrix/chroot-SUITE) where apt
 # installs linux-headers-amd64 (no image is pulled in); the chroot is made
 # once and refreshed on each run (NPTTY_MATRIX_OFFLINE=1: not refreshed).
+# The Debian mirror is $NPTTY_MIRROR, else the one this machine's apt
+# sources use for its own release (apt-get indextargets).
 # The cache is $NPTTY_CACHE, default /var/cache/nptty.
 #
 # Each build is W=1 and must be free of warnings and errors; the module's
@@ -37,7 +39,7 @@ if ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
 fi
 mcache=$cache/matrix
 mkdir -p "$mcache/hdr" "$mcache/out" "$mcache/debs"
-mirror=${NPTTY_MIRROR:-http://deb.debian.org/debian}
+mirror=""
 
 # One matrix run at a time per cache (the chroots are shared).
 exec 9>"$mcache/.lock"
@@ -100,9 +102,29 @@ host_compiler() {
 	}
 }
 
+# debian_mirror: $NPTTY_MIRROR, else the URI this machine's apt sources
+# (one-line or deb822) give for the host's own Debian release
+debian_mirror() {
+	local rel m
+	if [ -n "${NPTTY_MIRROR:-}" ]; then
+		echo "$NPTTY_MIRROR"
+		return 0
+	fi
+	# shellcheck disable=SC1091
+	rel=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	# shellcheck disable=SC2016 # apt's $(SITE), not the shell's
+	m=$(apt-get indextargets --format '$(SITE)' "Release: ${rel:-bookworm}" 'Identifier: Packages' 2>/dev/null | head -1)
+	if [ -z "$m" ]; then
+		echo "# no apt source for Debian ${rel:-bookworm} to take the mirror from: set NPTTY_MIRROR" >&2
+		return 1
+	fi
+	echo "$m"
+}
+
 # chroot_prepare SUITE: make or refresh the chroot; print its root
 chroot_prepare() {
 	local suite=$1 root=$mcache/chroot-$1
+	[ -n "$mirror" ] || mirror=$(debian_mirror) || return 1
 	if [ ! -x "$root/usr/bin/make" ]; then
 		command -v debootstrap >/dev/null || {
 			echo "# needs debootstrap (apt-get install debootstrap)" >&2
