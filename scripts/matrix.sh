@@ -6,7 +6,8 @@
 #   6.1     newest linux-headers-6.1.0-N-amd64 apt offers (bookworm)
 #   6.12    newest linux-headers-6.12.N+deb12-amd64 (bookworm-security or
 #           -backports; built with the host's gcc-12)
-#   sid     the newest kernel Debian ships (unstable), in a chroot
+#   sid     the newest kernel Debian ships (unstable), in a chroot: the
+#           newest release whose headers and image the archive both lists
 #   trixie  trixie's kernel, in a chroot
 #   KREL    an exact release, e.g. 6.12.95+deb12-amd64 (on the host)
 # Default: $NPTTY_MATRIX, else "6.1 6.12 sid".
@@ -17,8 +18,15 @@
 # are); the host's dpkg state is not touched.  Chroot slots: kernels built
 # with a newer gcc than the host's, whose kbuild tools also need a newer
 # glibc, build in a debootstrap chroot ($cache/matrix/chroot-SUITE) where apt
-# installs linux-headers-amd64 (no image is pulled in); the chroot is made
+# installs linux-headers-KREL (no image is pulled in); the chroot is made
 # once and refreshed on each run (NPTTY_MATRIX_OFFLINE=1: not refreshed).
+# KREL is the newest release the suite has headers for whose image the
+# archive lists too (vm/fetch-kernel.sh --listed, through a private apt
+# configuration $cache/matrix/apt-SUITE/apt.conf refreshed with the chroot),
+# so that the module built and the kernel make check-on SLOT=SUITE boots
+# move together when the archive moves.  When no such release exists (the
+# archive lists headers and no image), the newest headers are built against
+# and $cache/matrix/out/SUITE.noimage says why check-on cannot run.
 # The Debian mirror is $NPTTY_MIRROR, else the one this machine's apt
 # sources use for its own release (apt-get indextargets).
 # The cache is $NPTTY_CACHE, default /var/cache/nptty.
@@ -123,7 +131,7 @@ debian_mirror() {
 
 # chroot_prepare SUITE: make or refresh the chroot; print its root
 chroot_prepare() {
-	local suite=$1 root=$mcache/chroot-$1
+	local suite=$1 root=$mcache/chroot-$1 krel
 	[ -n "$mirror" ] || mirror=$(debian_mirror) || return 1
 	if [ ! -x "$root/usr/bin/make" ]; then
 		command -v debootstrap >/dev/null || {
@@ -144,21 +152,58 @@ chroot_prepare() {
 		rm -rf "$root"
 		mv "$root.new" "$root"
 	fi
-	if [ "${NPTTY_MATRIX_OFFLINE:-0}" != 1 ] || [ ! -e "$root/usr/share/doc/linux-headers-amd64" ]; then
-		# the newest headers (and the gcc they depend on); no image
+	apt_config "$suite" "$root"
+	if [ "${NPTTY_MATRIX_OFFLINE:-0}" != 1 ] || [ -z "$(chroot_krel "$root")" ]; then
 		{
 			chroot "$root" apt-get update -q &&
-				DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -q \
-					--no-install-recommends linux-headers-amd64 &&
-				DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get autoremove -y -q --purge &&
-				chroot "$root" apt-get clean
+				APT_CONFIG=$mcache/apt-$suite/apt.conf apt-get update -q
 		} >"$tmp/chroot-apt.log" 2>&1 || {
 			tail -5 "$tmp/chroot-apt.log" | sed 's/^/# /' >&2
 			return 1
 		}
+		krel=$(pick_krel "$suite" "$root") || return 1
+		# those headers (and the gcc they depend on), no image; any other
+		# headers go
+		{
+			# shellcheck disable=SC2016 # dpkg's ${Status}
+			chroot "$root" dpkg-query -W -f='${Status} ${Package}\n' 'linux-headers-*' 'linux-kbuild-*' 2>/dev/null |
+				sed -n 's/^install ok installed //p' | xargs -r chroot "$root" apt-mark auto &&
+				DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -q \
+					--no-install-recommends "linux-headers-$krel" &&
+				DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get autoremove -y -q --purge &&
+				chroot "$root" apt-get clean
+		} >>"$tmp/chroot-apt.log" 2>&1 || {
+			tail -5 "$tmp/chroot-apt.log" | sed 's/^/# /' >&2
+			return 1
+		}
 	fi
-	apt_config "$suite" "$root"
 	echo "$root"
+}
+
+# pick_krel SUITE ROOT: the newest release SUITE has amd64 headers for whose
+# image the archive lists too (else the newest headers, and
+# $mcache/out/SUITE.noimage says so)
+pick_krel() {
+	local suite=$1 root=$2 k all
+	all=$(chroot "$root" apt-cache search --names-only '^linux-headers-[0-9]' |
+		awk '{ print $1 }' | sed -nE 's/^linux-headers-([0-9][0-9.]*(-[0-9]+|\+deb[0-9.]+)?-amd64)$/\1/p' |
+		sort -rV)
+	if [ -z "$all" ]; then
+		echo "# $suite lists no linux-headers-*-amd64" >&2
+		return 1
+	fi
+	rm -f "$mcache/out/$suite.noimage"
+	for k in $all; do
+		if APT_CONFIG=$mcache/apt-$suite/apt.conf "$top/selftests/vm/fetch-kernel.sh" --listed "$k"; then
+			echo "$k"
+			return 0
+		fi
+		log "$suite: no kernel image listed for $k"
+	done
+	k=$(head -1 <<<"$all")
+	echo "$suite lists headers for $(tr '\n' ' ' <<<"$all")and no kernel image for any of them" >"$mcache/out/$suite.noimage"
+	log "$(cat "$mcache/out/$suite.noimage"): building against $k"
+	echo "$k"
 }
 
 # apt_config SUITE ROOT: a private apt configuration for SUITE on the host
@@ -181,10 +226,12 @@ apt_config() {
 	EOF
 }
 
-# chroot_krel ROOT: the release linux-headers-amd64 points at in the chroot
+# chroot_krel ROOT: the release of the newest amd64 headers installed there
+# shellcheck disable=SC2016 # dpkg's ${Status}
 chroot_krel() {
-	chroot "$1" dpkg-query -W -f='${Depends}\n' linux-headers-amd64 2>/dev/null |
-		grep -oE 'linux-headers-[^ ,]+-amd64' | head -1 | sed 's/^linux-headers-//'
+	chroot "$1" dpkg-query -W -f='${Status} ${Package}\n' 'linux-headers-*' 2>/dev/null |
+		sed -nE 's/^install ok installed linux-headers-([0-9][0-9.]*(-[0-9]+|\+deb[0-9.]+)?-amd64)$/\1/p' |
+		sort -V | tail -1
 }
 
 # build DIR KDIR [ROOT]: W=1 build of a copy of the sources in DIR
