@@ -339,7 +339,7 @@ static int request_one(struct nptty_cmdlink *cmd, const u8 *buf, int len)
 /* termios + DTR/RTS as the codec wants them; caller holds port->lock. */
 static void to_serial(struct nptty_port *port, struct nptty_aspp_serial *s)
 {
-	const struct ktermios *t = &port->termios;
+	struct ktermios *t = &port->termios;
 
 	memset(s, 0, sizeof(*s));
 	s->baud = tty_termios_baud_rate(t);

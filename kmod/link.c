@@ -37,6 +37,7 @@
  */
 #include <linux/delay.h>
 #include <linux/slab.h>
+#include <linux/tty.h>
 #include <linux/tty_flip.h>
 
 #include "cmd.h"

@@ -22,6 +22,7 @@
 #include <net/sock.h>
 #include <linux/nptty.h>
 
+#include "compat.h"
 #include "netlink.h"
 #include "port.h"
 
@@ -537,7 +538,7 @@ static struct genl_family nptty_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = nptty_genl_ops,
 	.n_ops = ARRAY_SIZE(nptty_genl_ops),
-	.resv_start_op = NPTTY_CMD_PORT_SET + 1,
+	NPTTY_GENL_RESV_START_OP(NPTTY_CMD_PORT_SET + 1)
 	.mcgrps = nptty_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(nptty_mcgrps),
 };

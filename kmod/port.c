@@ -39,6 +39,7 @@
 #include <linux/in6.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/tty.h>
 #include <linux/tty_flip.h>
 #include <net/ipv6.h>
 #include <net/netns/generic.h>

@@ -10,7 +10,6 @@
 #include <linux/socket.h>
 #include <linux/spinlock.h>
 #include <linux/tty.h>
-#include <linux/tty_port.h>
 #include <net/net_namespace.h>
 #include <linux/nptty.h>
 

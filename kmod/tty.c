@@ -174,7 +174,7 @@ static NPTTY_WRITE_RET nptty_write(struct tty_struct *tty, const u8 *buf,
 	return n;
 }
 
-static unsigned int nptty_write_room(struct tty_struct *tty)
+static NPTTY_ROOM_RET nptty_write_room(struct tty_struct *tty)
 {
 	struct nptty_port *port = tty->driver_data;
 	unsigned long flags;
@@ -187,7 +187,7 @@ static unsigned int nptty_write_room(struct tty_struct *tty)
 	return room;
 }
 
-static unsigned int nptty_chars_in_buffer(struct tty_struct *tty)
+static NPTTY_ROOM_RET nptty_chars_in_buffer(struct tty_struct *tty)
 {
 	struct nptty_port *port = tty->driver_data;
 	unsigned long flags;
@@ -238,7 +238,7 @@ static void nptty_unthrottle(struct tty_struct *tty)
 }
 
 static void nptty_set_termios(struct tty_struct *tty,
-			      const struct ktermios *old)
+			      NPTTY_OLD_TERMIOS *old)
 {
 	struct nptty_port *port = tty->driver_data;
 	bool was_b0 = old && !(old->c_cflag & CBAUD);

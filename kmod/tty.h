@@ -4,7 +4,7 @@
 #define NPTTY_TTY_H
 
 #include <linux/tty_driver.h>
-#include <linux/tty_port.h>
+#include <linux/tty.h>
 
 extern struct tty_driver *nptty_tty_driver;
 extern const struct tty_port_operations nptty_port_ops;

@@ -101,6 +101,7 @@ name = b"nptty\0"
 err, _, r = call(0x10, V["CTRL_CMD_GETFAMILY"], nla(V["CTRL_ATTR_FAMILY_NAME"], name), 0)
 fam = struct.unpack("=H", r[0][V["CTRL_ATTR_FAMILY_ID"]])[0]
 HDR = 16 + 4			# nlmsghdr + genlmsghdr: where attributes start
+KVER = tuple(int(x) for x in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
 
 def bad_attr(attrs, ext):
     """The type of the attribute NLMSGERR_ATTR_OFFS points at, or None."""
@@ -124,7 +125,9 @@ def refused(desc, cmd, attrs, want_errno, text, attr=None, missing=None,
     got = bad_attr(attrs, ext)
     if attr is not None and got != A.get(attr, attr):
         why.append("points at %s, want %s" % (NAMES.get(got, got), attr))
-    if missing is not None:
+    # NLMSGERR_ATTR_MISS_TYPE exists from 6.0 on; before, the message
+    # alone names what is missing.
+    if missing is not None and KVER >= (6, 0):
         m = ext.get(V["NLMSGERR_ATTR_MISS_TYPE"])
         if m is None or struct.unpack("=I", m)[0] != A[missing]:
             why.append("missing attribute %s not named" % missing)
