@@ -58,7 +58,9 @@ t.ok(st.get("dtr") == 1 and st.get("rts") == 1, "the NPort has DTR and RTS raise
 
 ic0 = icount(fd)
 w = nptest.miwait_thread(fd, M.TIOCM_CTS)
-time.sleep(0.5)    # let the waiter block in TIOCMIWAIT before CTS moves
+# the waiter must sleep in TIOCMIWAIT before CTS moves (a 0.5 s sleep
+# guessed it did; a starved thread that came later waited forever)
+nptest.wait_for(w.blocked, 10)
 mset(fd, M.TIOCMBIC, M.TIOCM_RTS)
 t.ok(state().get("rts") == 0, "TIOCMBIC RTS: LINECTRL reached the NPort before the ioctl returned")
 t.ok(w(5) == "ok", "TIOCMIWAIT(CTS) woke when RTS->CTS dropped (NOTIFY)")

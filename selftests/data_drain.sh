@@ -86,7 +86,7 @@ peer = Peer(4001, "paused-sink", bind="192.0.2.2", ns=NS_B, rcvbuf=4096)
 name = add("192.0.2.2:4001", "user-timeout", UT, "tx-ring", RING)
 fd, err = open_tty("/dev/" + name)
 w, drain = fill_then_drain(fd, name, 0)
-time.sleep(0.5)
+wait_for(lambda: drain.asleep_in("ioctl"), 10)     # in tcdrain
 blackhole(True)
 t0 = time.monotonic()
 r = drain(GUARD)

@@ -58,8 +58,8 @@ t.ok(not wr, "select() does not report the full tty writable")
 set_nonblock(fd, False)
 extra = 65536
 res = in_thread(write_all, fd, P[w:w + extra])
-time.sleep(1.5)
-t.ok(res() is None, "a blocking write sleeps while the ring is full")
+asleep = wait_for(lambda: res.asleep_in("write"), 10)
+t.ok(asleep and res() is None, "a blocking write sleeps while the ring is full")
 peer.resume()
 r = res(60)
 t.ok(r == ("ret", extra), f"the peer reads again: the blocking write "

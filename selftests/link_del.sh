@@ -35,8 +35,8 @@ fd3, _ = open_tty(dev)
 reader = in_thread(os.read, fd1, 100)
 miwait = miwait_thread(fd2)
 writer = in_thread(write_all, fd3, bytes(8 << 20))
-time.sleep(1.5)
-blocked = reader() is None and miwait() is None and writer() is None
+blocked = wait_for(lambda: reader.asleep_in("read") and miwait.blocked() and
+                   writer.asleep_in("write"), GUARD)
 rc = delete(name)
 r1, r2, r3 = reader(GUARD), miwait(GUARD), writer(GUARD)
 t.ok(blocked and rc == 0, f"npctl del while a reader, a waiter and a writer "
@@ -79,8 +79,7 @@ fill(fd, name, bytes(8 << 20))     # until the socket takes no more
 set_nonblock(fd, False)
 q = outq(fd)
 closer = in_thread(os.close, fd)
-time.sleep(1)
-draining = closer() is None
+draining = wait_for(lambda: closer.asleep_in("close"), GUARD)
 t0 = time.monotonic()
 delete(name)
 r = closer(GUARD)
@@ -94,8 +93,7 @@ peer.kill()
 blackhole(True)
 name = add("192.0.2.2:4001", "connect-timeout", 60000, ns=NS_A)
 opener = in_thread(open_tty, "/dev/" + name)
-time.sleep(1.5)
-waiting = opener() is None
+waiting = wait_for(lambda: opener.asleep_in("openat"), GUARD)
 t0 = time.monotonic()
 rc = delete(name, ns=NS_A)
 r = opener(GUARD)
@@ -115,7 +113,7 @@ os.write(fd, b"ping") if fd is not None else None
 t.ok(fd is not None and read_n(fd, 4, 10) == b"ping",
      f"port in namespace {NS_A}: open {ename(err)}, echo works")
 reader = in_thread(os.read, fd, 100)
-time.sleep(0.5)
+wait_for(lambda: reader.asleep_in("read"), GUARD)
 subprocess.run(["ip", "netns", "del", NS_A], check=True)
 r = reader(GUARD * 2)
 t.ok(r in EOF_OR_EIO, f"namespace deleted: the blocked reader gets EOF/EIO: "

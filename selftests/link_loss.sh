@@ -30,13 +30,13 @@ def suffix_check(got, total):
     return off if got == P[off:total] else None
 
 def wait_stable(path, secs):
-    last, since, end = -1, time.monotonic(), time.monotonic() + secs
+    last, since, end = -1, time.monotonic(), time.monotonic() + secs * SCALE
     while time.monotonic() < end:
         n = len(read_file(path))
         if n != last:
             last, since = n, time.monotonic()
-        elif time.monotonic() - since > 1.0:
-            break
+        elif time.monotonic() - since > 3.0 * SCALE:
+            break       # quiet for a while (a starved peer may pause)
         time.sleep(0.1)
     return read_file(path)
 
@@ -47,7 +47,7 @@ peer = Peer(p, "sink", out1)
 name = add(f"127.0.0.1:{p}")
 fd, err = open_tty("/dev/" + name)
 miwait = miwait_thread(fd)
-time.sleep(0.3)         # let the waiter sleep in TIOCMIWAIT
+wait_for(miwait.blocked, 10)    # the waiter sleeps in TIOCMIWAIT
 writer = in_thread(write_all, fd, P)
 wait_for(lambda: len(read_file(out1 + ".1")) >= 256 << 10, 60)
 peer.kill()
@@ -110,7 +110,7 @@ st = peer.wait_line("stalled", 60)
 peer.kill()
 R, Q = (int(st[1]), int(st[2])) if st else (0, 0)
 wait_for(lambda: state(name) != "up", 15)
-time.sleep(0.5)
+wait_for(lambda: stat(name, "tx_lost") > 0, 10)     # counted on the way down
 lost = stat(name, "tx_lost")
 t.diag(f"old server read {R}, left {Q} unread; tx_bytes then "
        f"{stat(name, 'tx_bytes')}, tx_lost {lost}")
@@ -143,7 +143,7 @@ peer = Peer(p, "echo")
 name = add(f"127.0.0.1:{p}", "loss", "hangup")
 fd, err = open_tty("/dev/" + name)
 reader = in_thread(os.read, fd, 100)
-time.sleep(0.3)
+wait_for(lambda: reader.asleep_in("read"), 10)
 peer.kill()
 r = reader(15)
 t.ok(r in (("ret", b""), ("err", "EIO")),

@@ -40,12 +40,15 @@ if fd is not None:
     os.close(fd)
 delete(name)
 
-# 3: a blackholed peer (SYNs dropped): ETIMEDOUT after the connect timeout
+# 3: a blackholed peer (SYNs dropped): ETIMEDOUT after the connect timeout.
+# Without it the kernel's own SYN retries would end the open with ETIMEDOUT
+# too, after ~127 s: the bound tells the two apart and is otherwise a hang
+# guard (it was 6.5 s, which a busy host can miss).
 blackhole(True)
 CT = 1500
 name = add("192.0.2.2:4001", "connect-timeout", CT, ns=NS_A)
 fd, err, secs = timed_open("/dev/" + name)
-t.ok(err == errno.ETIMEDOUT and secs < 3 * CT / 1000 + 2,
+t.ok(err == errno.ETIMEDOUT and secs < 25 * min(SCALE, 4),
      f"blocking open, blackholed peer, connect-timeout {CT} ms: "
      f"{ename(err)} in {secs:.2f}s")
 if fd is not None:
@@ -61,13 +64,15 @@ if fd is not None:
     os.close(fd)
 delete(name, ns=NS_A)
 
-# 5-6: O_NONBLOCK returns at once even when the connect would take 30 s
+# 5-6: O_NONBLOCK returns at once even when the connect would take 30 s:
+# it returned before the connect ended when the link is still connecting
+# (no duration is asserted)
 name = add("192.0.2.2:4001", "connect-timeout", 30000, ns=NS_A)
 fd, err, secs = timed_open("/dev/" + name, nonblock=True)
-t.ok(fd is not None and secs < 5,
-     f"O_NONBLOCK open, blackholed peer, connect-timeout 30 s: "
-     f"{ename(err)} in {secs:.2f}s")
 st = state(name, ns=NS_A)
+t.ok(fd is not None and st == "connecting",
+     f"O_NONBLOCK open, blackholed peer, connect-timeout 30 s: "
+     f"{ename(err)} in {secs:.2f}s, the link still {st}")
 t.ok(st == "connecting" and fd is not None and not carrier(fd),
      f"meanwhile the link is connecting in the background ({st}), no DCD")
 if fd is not None:
@@ -108,6 +113,7 @@ p = free_port()
 peer = Peer(p, "echo")
 name = add(f"127.0.0.1:{p}")
 fds = [open_tty("/dev/" + name)[0] for _ in range(3)]
+peer.wait_line("accept", 10)    # the peer reports when it gets to it
 info = show(name)
 t.ok(None not in fds and info["open"] == 3 and info["stats"]["connects"] == 1
      and peer.count("accept") == 1,

@@ -268,8 +268,42 @@ def carrier(fd):
     return bool(tiocmget(fd) & termios.TIOCM_CAR)
 
 
+# x86_64 system call numbers (the test VM's), for asleep_in().
+SYSCALLS = {"read": 0, "write": 1, "close": 3, "ioctl": 16, "openat": 257}
+
+
+def _asleep_in(tid, call):
+    """True when thread tid of this process sleeps inside system call
+    call (a SYSCALLS name): the event a test waits for before it changes
+    what the sleeper waits on (no sleep that guesses how long it takes)."""
+    try:
+        with open(f"/proc/self/task/{tid}/syscall") as f:
+            sc = f.read().split()
+        with open(f"/proc/self/task/{tid}/stat") as f:
+            st = f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return st in ("S", "D") and bool(sc) and sc[0] == str(SYSCALLS[call])
+
+
+def _thread(run):
+    """Start run() in a daemon thread; return a function that tells
+    whether it sleeps in a given system call."""
+    tids = []
+    started = threading.Event()
+
+    def body():
+        tids.append(threading.get_native_id())
+        started.set()
+        run()
+    threading.Thread(target=body, daemon=True).start()
+    started.wait()
+    return lambda call: _asleep_in(tids[0], call)
+
+
 def miwait_thread(fd, mask=termios.TIOCM_CD):
-    """Start a TIOCMIWAIT on fd in a thread; result() gives 'ok' or errno."""
+    """Start a TIOCMIWAIT on fd in a thread; result() gives 'ok' or errno;
+    result.blocked() is True while it sleeps in the ioctl."""
     res = queue.Queue()
 
     def run():
@@ -278,20 +312,22 @@ def miwait_thread(fd, mask=termios.TIOCM_CD):
             res.put("ok")
         except OSError as e:
             res.put(ename(e.errno))
-    th = threading.Thread(target=run, daemon=True)
-    th.start()
+    asleep_in = _thread(run)
 
     def result(secs=0):
         try:
-            return res.get(timeout=secs) if secs else res.get_nowait()
+            return (res.get(timeout=secs * SCALE) if secs else
+                    res.get_nowait())
         except queue.Empty:
             return None
+    result.blocked = lambda: asleep_in("ioctl")
     return result
 
 
 def in_thread(fn, *args):
     """Run fn(*args) in a daemon thread; result(secs) -> ('ret', v) |
-    ('err', errno) | None while it still runs."""
+    ('err', errno) | None while it still runs.  result.asleep_in(call):
+    it sleeps in system call call ("read", "write", "openat", "close")."""
     res = queue.Queue()
 
     def run():
@@ -299,18 +335,19 @@ def in_thread(fn, *args):
             res.put(("ret", fn(*args)))
         except OSError as e:
             res.put(("err", ename(e.errno)))
-    threading.Thread(target=run, daemon=True).start()
+    asleep_in = _thread(run)
     done = []
 
     def result(secs=0):
         """The outcome (the same on every later call), or None."""
         if not done:
             try:
-                done.append(res.get(timeout=secs) if secs else
+                done.append(res.get(timeout=secs * SCALE) if secs else
                             res.get_nowait())
             except queue.Empty:
                 return None
         return done[0]
+    result.asleep_in = asleep_in
     return result
 
 
@@ -376,8 +413,9 @@ def pattern(n, seed):
 
 def fill(fd, name, data, off=0, settled=True):
     """Non-blocking writes of data[off:] to fd (port name) until EAGAIN
-    persists for 1 s (settled: and the socket takes no more).  Return the
-    new offset in data and whether EAGAIN was seen."""
+    persists for 2 s times NPTTY_TIMEOUT_SCALE (settled: and the socket
+    takes no more meanwhile; a starved worker may move bytes late).
+    Return the new offset in data and whether EAGAIN was seen."""
     eagain_since = None
     last_tx = -1
     while off < len(data):
@@ -390,7 +428,7 @@ def fill(fd, name, data, off=0, settled=True):
         tx = stat(name, "tx_bytes") if settled else 0
         if eagain_since is None or tx != last_tx:
             eagain_since, last_tx = time.monotonic(), tx
-        elif time.monotonic() - eagain_since > 1.0:
+        elif time.monotonic() - eagain_since > 2.0 * SCALE:
             return off, True
         time.sleep(0.1)
     return off, False
