@@ -6,7 +6,8 @@ set -eu
 PKGS="build-essential pkg-config libnl-3-dev libnl-genl-3-dev linux-headers-amd64
 qemu-system-x86 busybox-static cpio kmod socat python3 python3-serial
 iproute2 sparse dkms coreutils iptables udev cppcheck debootstrap dwarves xz-utils mbpoll lrzsz gnuplot-nox
-bison flex libelf-dev bc libssl-dev python3-yaml libcap2-bin man-db stress-ng"
+bison flex libelf-dev bc libssl-dev python3-yaml libcap2-bin man-db stress-ng
+debhelper dh-dkms lintian"
 
 missing=""
 for p in $PKGS; do
