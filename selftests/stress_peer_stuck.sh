@@ -63,7 +63,7 @@ try:
     t0 = time.monotonic()
     for i, fd in fds.items():
         idle = 0
-        while took[i] < BOUND and idle < 5 and time.monotonic() - t0 < 60:
+        while took[i] < BOUND and idle < 5 and time.monotonic() - t0 < 60 * S.SCALE:
             try:
                 took[i] += os.write(fd, b"x" * 4096)
                 idle = 0
@@ -99,7 +99,7 @@ try:
     blocked = th.is_alive()
     t0 = time.monotonic()
     S.npctl("del", names[base])
-    th.join(20)
+    th.join(20 * S.SCALE)
     ok(not th.is_alive(), f"the writer on a deleted port returned: {res}")
     ok(blocked, f"a blocking write to a full port sleeps until the port goes"
        f" (it {'did' if blocked else 'returned at once'})")

@@ -54,8 +54,19 @@ try:
     for i in range(N):
         with S.Guard(30, "open"):
             fds[i] = S.open_raw("/dev/" + names[base + i], nonblock=True)
-    # Nobody reads.  Once throttled, rx_bytes must stand still.
-    time.sleep(WAIT / 2)
+    # Nobody reads.  Once throttled, rx_bytes must stand still.  Throttled
+    # is an event: every port took bytes and none took more for 2 s (a
+    # fixed 5 s wait was too short for a starved guest to fill them all);
+    # then rx_bytes is watched for WAIT / 2.
+    last, since = rx(), time.monotonic()
+    end = since + 60 * S.SCALE
+    while time.monotonic() < end:
+        time.sleep(0.5)
+        now = rx()
+        if now != last or not all(now.values()):
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= 2:
+            break
     rx1 = rx()
     time.sleep(WAIT / 2)
     rx2 = rx()
@@ -76,7 +87,7 @@ try:
     for i, fd in fds.items():
         sel.register(fd, selectors.EVENT_READ, i)
     t0 = time.monotonic()
-    while sel.get_map() and time.monotonic() - t0 < 120:
+    while sel.get_map() and time.monotonic() - t0 < 120 * S.SCALE:
         for key, _ in sel.select(1.0):
             i = key.data
             try:

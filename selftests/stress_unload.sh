@@ -156,12 +156,12 @@ try:
     for th in ths:
         th.start()
     t0 = time.monotonic()
-    while not (opens.get("ok") and dumps.get("ok")) and time.monotonic() - t0 < 30:
+    while not (opens.get("ok") and dumps.get("ok")) and time.monotonic() - t0 < 30 * S.SCALE:
         time.sleep(0.05)
     tries = {}
     t0 = time.monotonic()
     done = False
-    while time.monotonic() - t0 < 60:
+    while time.monotonic() - t0 < 60 * S.SCALE:
         e = unload()
         k = errno.errorcode.get(e, "ok") if e else "ok"
         tries[k] = tries.get(k, 0) + 1
