@@ -17,7 +17,9 @@
  *    away (aborted), or cfg.cmd_timeout_ms passed.  Replies are matched by
  *    opcode, in order; there are no sequence numbers on the wire.
  *  - mutex: the socket pointer, socket I/O, the receive buffer and the
- *    state of the request in flight; the rx work holds it while it parses.
+ *    state of the request in flight; the rx work holds it while it parses,
+ *    at most CMD_RX_BUDGET bytes a run (then it queues itself again, so a
+ *    peer that floods the port cannot keep requests or the teardown out).
  *  - Socket callbacks only queue work (rx) or tell the link (state change).
  *  - tty ops that may run in atomic context (stop, start, flush_buffer)
  *    only set a bit in cmd->pending and queue async_work.
@@ -28,6 +30,7 @@
  * way to resynchronise.
  */
 #include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/tty.h>
 #include <linux/tty_flip.h>
@@ -37,6 +40,13 @@
 #include "port.h"
 
 #define CMD_WAIT_OQUEUE_POLL_MS	10
+#define CMD_RX_BUDGET		(16 * 1024)
+
+/* Tests only: a slow host, where the NPort sends faster than we parse. */
+static unsigned int debug_frame_delay_us;
+module_param(debug_frame_delay_us, uint, 0600);
+MODULE_PARM_DESC(debug_frame_delay_us,
+		 "Tests only: the command rx work waits this long after each frame");
 
 static struct nptty_port *cmd_port(struct nptty_cmdlink *cmd)
 {
@@ -217,16 +227,24 @@ static int dispatch(struct nptty_cmdlink *cmd, const struct nptty_aspp_reply *r)
 	return 0;
 }
 
+/* Read and dispatch what the NPort sent, CMD_RX_BUDGET bytes a run. */
 static void cmd_rx_work(struct work_struct *work)
 {
 	struct nptty_cmdlink *cmd = container_of(work, struct nptty_cmdlink, rx_work);
 	struct nptty_port *port = cmd_port(cmd);
+	size_t budget = CMD_RX_BUDGET;
 	struct nptty_aspp_reply r;
 	size_t off;
 	int ret, n;
 
 	mutex_lock(&cmd->mutex);
 	while (cmd->sock) {
+		if (!budget) {
+			/* let requests and the teardown in; go on afterwards */
+			queue_work(nptty_wq, &cmd->rx_work);
+			break;
+		}
+		/* a partial frame is shorter than the longest reply */
 		ret = nptty_sock_recv(cmd->sock, cmd->rbuf + cmd->rlen,
 				      sizeof(cmd->rbuf) - cmd->rlen);
 		if (ret == -EAGAIN)
@@ -235,6 +253,7 @@ static void cmd_rx_work(struct work_struct *work)
 			ret = ret ?: -ECONNRESET;
 			goto fail;
 		}
+		budget -= min_t(size_t, budget, ret);
 		cmd->rlen += ret;
 		off = 0;
 		while (off < cmd->rlen) {
@@ -249,6 +268,9 @@ static void cmd_rx_work(struct work_struct *work)
 				goto fail;
 			}
 			off += n;
+			if (READ_ONCE(debug_frame_delay_us))
+				usleep_range(debug_frame_delay_us,
+					     2 * debug_frame_delay_us);
 			ret = dispatch(cmd, &r);
 			if (ret)
 				goto fail;

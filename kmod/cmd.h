@@ -13,6 +13,9 @@
 
 struct nptty_port;
 
+/* Bytes read from the command socket at a time (many frames). */
+#define NPTTY_CMD_RBUF_SIZE	512
+
 /* Bits in nptty_cmd.pending: requests queued from atomic context. */
 enum {
 	NPTTY_CMD_P_FLUSH_RX,
@@ -32,7 +35,7 @@ struct nptty_cmdlink {
 	unsigned long pending;		/* NPTTY_CMD_P_* */
 	struct nptty_sock_cbs saved;
 
-	u8 rbuf[2 * NPTTY_ASPP_MAX_REPLY_LEN];	/* a partial frame */
+	u8 rbuf[NPTTY_CMD_RBUF_SIZE];	/* frames read, not yet parsed */
 	size_t rlen;
 
 	/* the request in flight, under mutex */

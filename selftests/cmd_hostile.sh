@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A hostile NPort (aspp_peer.py) against the command-port client:
+#  - a NOTIFY flood does not starve requests, close or PORT_DEL (with
+#    debug_frame_delay_us making the parser slower than the flood, as on a
+#    slow host).
+# timeout=400
+. "$(dirname "$0")/lib.sh"
+need_root
+need_module
+port_del_all
+cleanup_add port_del_all
+cleanup_add 'echo 0 > /sys/module/nptty/parameters/debug_frame_delay_us'
+
+PYTHONPATH=$TOP/selftests python3 - <<'PY'
+import fcntl, os, signal, struct, sys, termios, time
+import nptest
+from aspp_peer import Hostile
+
+t = nptest.t
+t.plan(4)
+S = float(os.environ.get("NPTTY_TIMEOUT_SCALE", "1") or 1)
+GUARD = 30 * S          # hang guard: a bound, never an expected duration
+TIOCGICOUNT = 0x545D
+KNOB = "/sys/module/nptty/parameters/"
+
+
+def icount(fd):
+    b = fcntl.ioctl(fd, TIOCGICOUNT, bytes(80))
+    k = "cts dsr rng dcd rx tx frame overrun parity brk buf_overrun"
+    return dict(zip(k.split(), struct.unpack("11i", b[:44])))
+
+
+def knob(at, ms):
+    with open(KNOB + "debug_delay_ms", "w") as f:
+        f.write(str(ms))
+    with open(KNOB + "debug_delay_at", "w") as f:
+        f.write(str(at))
+
+
+def frame_delay(us):
+    if os.path.exists(KNOB + "debug_frame_delay_us"):
+        with open(KNOB + "debug_frame_delay_us", "w") as f:
+            f.write(str(us))
+
+
+def add(p, *opts):
+    name = nptest.npctl("add", f"127.0.0.1:{p.data}", "cmd-port", p.cmd,
+                        *opts).stdout.strip()
+    nptest.wait_for(lambda: os.path.exists("/dev/" + name), 5)
+    return name
+
+
+def stats(name):
+    p = nptest.show(name)
+    return p["stats"] if p else {}
+
+
+def up(name, connects=1):
+    return nptest.wait_for(lambda: nptest.state(name) == "up" and
+                           stats(name).get("connects", 0) >= connects,
+                           GUARD)
+
+
+def read_line(fd, secs):
+    out = b""
+    end = time.monotonic() + secs
+    while not out.endswith(b"\n") and time.monotonic() < end:
+        out += nptest.read_n(fd, 1, max(end - time.monotonic(), 0.1))
+    return out
+
+
+# --- 1. a NOTIFY flood ---
+p = Hostile()
+name = add(p, "cmd-timeout", 3000)
+fd, err = nptest.open_tty("/dev/" + name)
+t.ok(fd is not None, f"flood: open {name} ({nptest.ename(err)})")
+frame_delay(200)            # a slow host: the NPort sends faster than we parse
+p.do("flood on")
+flooding = p.wait_line("flooded", GUARD) is not None
+t.diag(f"flood started: {flooding}")
+a = termios.tcgetattr(fd)
+a[4] = a[5] = termios.B19200
+r = nptest.in_thread(termios.tcsetattr, fd, termios.TCSANOW, a)
+res = r(GUARD)
+t.ok(res is not None and p.count("flood-stopped") == 0,
+     f"flood: tcsetattr returns while NOTIFYs pour in ({res})")
+r = nptest.in_thread(os.close, fd)
+res = r(GUARD)
+t.ok(res is not None and p.count("flood-stopped") == 0,
+     f"flood: close returns while NOTIFYs pour in ({res})")
+r = nptest.in_thread(nptest.delete, name)
+res = r(GUARD)
+t.ok(res == ("ret", 0) and p.count("flood-stopped") == 0,
+     f"flood: PORT_DEL returns while NOTIFYs pour in ({res})")
+t.diag(f"flooded {p.count('flooded') * 256} KiB before the checks")
+p.do("flood off")
+frame_delay(0)
+p.wait_line("flood-stopped", GUARD)
+p.kill()
+
+knob_ok = os.path.exists(KNOB + "debug_delay_at")
+sys.exit(t.done())
+PY
+rc=$?
+dmesg | grep -E 'nptty|hung_task|blocked for more' | tail -20
+exit $rc
