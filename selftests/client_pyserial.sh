@@ -49,7 +49,7 @@ def n_ev(**kw):
 # pyserial opens O_NONBLOCK: open() returns at once and the link comes up
 # in the background; the settings made meanwhile are sent before any data.
 # Once the link is up, every change is acknowledged before it returns.
-ser = serial.Serial(TTY, 9600, timeout=5)
+ser = serial.Serial(TTY, 9600, timeout=5 * nptest.SCALE)   # a hang guard
 up = nptest.wait_for(lambda: nptest.state(os.path.basename(TTY)) == "up", 20)
 got = pick("baud", "data_bits", "parity", "stop_bits")
 t.ok(ser.is_open and up and got == (9600, 8, P["none"], 1),

@@ -6,7 +6,7 @@
 # the peer reads again; close() is bounded by closing_wait.  A peer that
 # vanishes while its window is shut leaves the window probes unanswered:
 # the link goes down and tcdrain() returns instead of hanging the process.
-# timeout=180
+# timeout=360
 . "$(dirname "$0")/lib.sh"
 need_root
 need_module
