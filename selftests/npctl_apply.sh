@@ -66,7 +66,7 @@ t_check "every setting of every port is back" diff -u "$tmp/s1" "$tmp/s2"
 
 # --- idempotence: nothing printed, nothing changed, no event ---
 "$NPCTL" -j monitor >>"$tmp/events" &
-end=$((SECONDS + 20))
+end=$((SECONDS + $(scaled_ms 20000) / 1000))
 i=0
 until grep -q '"changed"' "$tmp/events" || [ $SECONDS -gt $end ]; do
 	i=$((i + 1))

@@ -20,7 +20,7 @@ cleanup_add "rm -rf $tmp"
 "$NPCTL" monitor -t >"$tmp/stamped" 2>&1 &
 # (Appending, so that the files can be emptied below.)
 # The monitors have joined when they see a change (give up after 20 s).
-end=$((SECONDS + 20))
+end=$((SECONDS + $(scaled_ms 20000) / 1000))
 i=0
 until { grep -q '^changed' "$tmp/text" && grep -q '"changed"' "$tmp/json" &&
 	grep -q ' changed' "$tmp/stamped"; } || [ $SECONDS -gt $end ]; do

@@ -66,7 +66,7 @@ setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 	"$NPCTL" monitor >"$tmp/mon" 2>&1 &
 cleanup_add "kill $!"
 # It has joined the group when it sees a change (give up after 20 s).
-end=$((SECONDS + 20))
+end=$((SECONDS + $(scaled_ms 20000) / 1000))
 i=0
 until grep -q "^changed $name" "$tmp/mon" || [ $SECONDS -gt $end ]; do
 	i=$((i + 1))
