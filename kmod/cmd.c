@@ -20,6 +20,8 @@
  *    state of the request in flight; the rx work holds it while it parses,
  *    at most CMD_RX_BUDGET bytes a run (then it queues itself again, so a
  *    peer that floods the port cannot keep requests or the teardown out).
+ *    Frames go out whole under it: a send that has to wait for room keeps
+ *    it, so an ALIVE never lands inside a request.
  *  - Socket callbacks only queue work (rx) or tell the link (state change).
  *  - tty ops that may run in atomic context (stop, start, flush_buffer)
  *    only set a bit in cmd->pending and queue async_work.
@@ -175,20 +177,21 @@ static void handle_notify(struct nptty_port *port,
 			      r->msr & NPTTY_ASPP_MSR_RI);
 }
 
-/* Write all of @buf; the command socket is nearly idle, so a short wait. */
+/*
+ * Write all of @buf, keeping cmd->mutex so that frames never interleave;
+ * the command socket is nearly idle, so a short wait at most.
+ */
 static int cmd_send(struct nptty_cmdlink *cmd, const u8 *buf, size_t len)
 {
 	int tries = 100, ret;
 
 	lockdep_assert_held(&cmd->mutex);
 	while (len) {
-		if (!cmd->sock)
+		if (!cmd->sock || READ_ONCE(cmd->aborted))
 			return -ENOTCONN;
 		ret = nptty_sock_send(cmd->sock, buf, len);
 		if (ret == -EAGAIN && --tries) {
-			mutex_unlock(&cmd->mutex);
 			usleep_range(10000, 20000);
-			mutex_lock(&cmd->mutex);
 			continue;
 		}
 		if (ret <= 0)
@@ -227,7 +230,12 @@ static int dispatch(struct nptty_cmdlink *cmd, const struct nptty_aspp_reply *r)
 	return 0;
 }
 
-/* Read and dispatch what the NPort sent, CMD_RX_BUDGET bytes a run. */
+/*
+ * Read and dispatch what the NPort sent, CMD_RX_BUDGET bytes a run.  A bad
+ * frame fails the link once: what was read is dropped and nothing more is
+ * parsed until the next attach (the stream cannot be resynchronised, and
+ * frames before the bad one must not be applied twice).
+ */
 static void cmd_rx_work(struct work_struct *work)
 {
 	struct nptty_cmdlink *cmd = container_of(work, struct nptty_cmdlink, rx_work);
@@ -238,7 +246,7 @@ static void cmd_rx_work(struct work_struct *work)
 	int ret, n;
 
 	mutex_lock(&cmd->mutex);
-	while (cmd->sock) {
+	while (cmd->sock && !cmd->broken) {
 		if (!budget) {
 			/* let requests and the teardown in; go on afterwards */
 			queue_work(nptty_wq, &cmd->rx_work);
@@ -274,18 +282,17 @@ static void cmd_rx_work(struct work_struct *work)
 			ret = dispatch(cmd, &r);
 			if (ret)
 				goto fail;
-			if (!cmd->sock)
-				goto out;
 		}
 		memmove(cmd->rbuf, cmd->rbuf + off, cmd->rlen - off);
 		cmd->rlen -= off;
 	}
-out:
 	mutex_unlock(&cmd->mutex);
 	return;
 fail:
 	if (ret == -EPROTO)
 		atomic64_inc(&port->stats.cmd_errors);
+	cmd->rlen = 0;
+	cmd->broken = true;
 	cmd->result = ret;
 	wake_up_all(&cmd->wait);
 	mutex_unlock(&cmd->mutex);
@@ -307,9 +314,9 @@ static int request(struct nptty_cmdlink *cmd, const u8 *buf, size_t len,
 
 	lockdep_assert_held(&cmd->req_mutex);
 	mutex_lock(&cmd->mutex);
-	if (!cmd->sock || cmd->aborted) {
+	if (!cmd->sock || cmd->aborted || cmd->broken) {
 		mutex_unlock(&cmd->mutex);
-		return -ENOTCONN;
+		return -ENOTCONN;	/* the link resets and resyncs */
 	}
 	cmd->expect = *batch;
 	cmd->got = 0;
@@ -586,6 +593,7 @@ void nptty_cmd_attach(struct nptty_port *port, struct socket *sock)
 	mutex_lock(&cmd->mutex);
 	cmd->sock = sock;
 	cmd->rlen = 0;
+	cmd->broken = false;
 	cmd->aborted = false;
 	cmd->result = 0;
 	cmd->expect.n = 0;

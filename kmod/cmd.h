@@ -37,6 +37,7 @@ struct nptty_cmdlink {
 
 	u8 rbuf[NPTTY_CMD_RBUF_SIZE];	/* frames read, not yet parsed */
 	size_t rlen;
+	bool broken;			/* bad frame: parse nothing more */
 
 	/* the request in flight, under mutex */
 	struct nptty_aspp_batch expect;	/* replies still awaited, in order */

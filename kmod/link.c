@@ -36,6 +36,7 @@
  * while the tty is throttled, so TCP back-pressure reaches the NPort.
  */
 #include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/tty.h>
 #include <linux/tty_flip.h>
@@ -55,6 +56,27 @@
 #define LINK_WATCH_MAX		(2 * HZ)
 
 struct workqueue_struct *nptty_wq;
+
+/*
+ * Test-only delays that widen race windows so that selftests can hit them
+ * every time (selftests/cmd_hostile.sh); 0, the default, is no delay.
+ */
+static unsigned int debug_delay_ms;
+module_param(debug_delay_ms, uint, 0600);
+MODULE_PARM_DESC(debug_delay_ms, "Tests only: length of the debug_delay_at delays");
+static unsigned int debug_delay_at;
+module_param(debug_delay_at, uint, 0600);
+MODULE_PARM_DESC(debug_delay_at,
+		 "Tests only: 1 = link teardown waits before dropping the command socket");
+
+#define DEBUG_AT_TEARDOWN	1
+
+static unsigned long debug_delay(unsigned int at)
+{
+	if (!(READ_ONCE(debug_delay_at) & at))
+		return 0;
+	return msecs_to_jiffies(READ_ONCE(debug_delay_ms));
+}
 
 static struct nptty_port *link_port(struct nptty_link *link)
 {
@@ -140,6 +162,8 @@ static void link_teardown(struct nptty_link *link)
 	struct socket *csock;
 
 	lockdep_assert_held(&link->mutex);
+	if (debug_delay(DEBUG_AT_TEARDOWN))
+		msleep(jiffies_to_msecs(debug_delay(DEBUG_AT_TEARDOWN)));
 	csock = nptty_cmd_detach(port);
 	if (csock)
 		nptty_sock_close(csock);

@@ -3,13 +3,16 @@
 # A hostile NPort (aspp_peer.py) against the command-port client:
 #  - a NOTIFY flood does not starve requests, close or PORT_DEL (with
 #    debug_frame_delay_us making the parser slower than the flood, as on a
-#    slow host).
+#    slow host);
+#  - a malformed frame resets the link once: the frames before it are not
+#    applied again (debug_delay_at=1 holds the teardown open meanwhile).
 # timeout=400
 . "$(dirname "$0")/lib.sh"
 need_root
 need_module
 port_del_all
 cleanup_add port_del_all
+cleanup_add 'echo 0 > /sys/module/nptty/parameters/debug_delay_at'
 cleanup_add 'echo 0 > /sys/module/nptty/parameters/debug_frame_delay_us'
 
 PYTHONPATH=$TOP/selftests python3 - <<'PY'
@@ -18,7 +21,7 @@ import nptest
 from aspp_peer import Hostile
 
 t = nptest.t
-t.plan(4)
+t.plan(6)
 S = float(os.environ.get("NPTTY_TIMEOUT_SCALE", "1") or 1)
 GUARD = 30 * S          # hang guard: a bound, never an expected duration
 TIOCGICOUNT = 0x545D
@@ -100,6 +103,36 @@ p.wait_line("flood-stopped", GUARD)
 p.kill()
 
 knob_ok = os.path.exists(KNOB + "debug_delay_at")
+
+
+# --- 8. a malformed frame after a NOTIFY: the NOTIFY counts once ---
+p = Hostile()
+name = add(p, "cmd-timeout", 5000)
+fd, err = nptest.open_tty("/dev/" + name)
+if not knob_ok or fd is None:
+    t.ok(False, f"replay: no debug knob or open failed ({nptest.ename(err)})")
+    t.ok(False, "replay: skipped")
+else:
+    up(name)
+    knob(1, int(5000 * S))
+    e0 = stats(name)["cmd_errors"]
+    p.do("cmd 2601b000ee")          # NOTIFY(parity), then garbage
+    nptest.wait_for(lambda: stats(name)["cmd_errors"] > e0, GUARD)
+    for _ in range(3):              # more bytes while the link goes down
+        p.do("cmd 00")
+        time.sleep(0.05)
+    ok = up(name, 2)
+    knob(0, 0)
+    ic = icount(fd)
+    t.ok(ok and ic["parity"] == 1,
+         f"replay: the NOTIFY before the bad frame counted once "
+         f"(parity {ic['parity']}, link up again {ok})")
+    s = stats(name)
+    t.ok(s["cmd_errors"] == e0 + 1,
+         f"replay: one protocol error counted ({s['cmd_errors'] - e0})")
+    os.close(fd)
+p.kill()
+nptest.delete(name)
 sys.exit(t.done())
 PY
 rc=$?
