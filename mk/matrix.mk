@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Kernel compile matrix (scripts/matrix.sh).
 #
-#   make matrix                 W=1 builds against Debian 6.1, 6.12 and sid
-#                               (NPTTY_MATRIX="6.1 6.12 sid trixie KREL..." to pick)
+#   make matrix                 W=1 builds against Debian 5.10, 6.1, 6.12 and sid
+#                               (NPTTY_MATRIX="5.10 6.1 6.12 sid trixie KREL..." to pick)
 #   make check-on SLOT=6.12     the selftest suite in the VM booted on that
 #                               slot's kernel, with the module the matrix built
 #                               (SLOT=sid: the image comes from sid through a

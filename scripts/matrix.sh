@@ -3,6 +3,10 @@
 # matrix.sh [SLOT...] - compile-test nptty.ko against several Debian kernels.
 #
 # SLOT is one of
+#   5.10    newest linux-headers-5.10.0-N-amd64 of Debian 11 (bullseye and
+#           bullseye-security, through a private apt configuration in
+#           $cache/matrix/apt-5.10; built with the host's gcc, CC=gcc:
+#           Debian built it with gcc-10, which bookworm lacks)
 #   6.1     newest linux-headers-6.1.0-N-amd64 apt offers (bookworm)
 #   6.12    newest linux-headers-6.12.N+deb12-amd64 (bookworm-security or
 #           -backports; built with the host's gcc-12)
@@ -10,7 +14,7 @@
 #           newest release whose headers and image the archive both lists
 #   trixie  trixie's kernel, in a chroot
 #   KREL    an exact release, e.g. 6.12.95+deb12-amd64 (on the host)
-# Default: $NPTTY_MATRIX, else "6.1 6.12 sid".
+# Default: $NPTTY_MATRIX, else "5.10 6.1 6.12 sid".
 #
 # Host slots: the three header packages (headers, headers-common, kbuild)
 # are fetched with apt-get download and unpacked with dpkg-deb -x into
@@ -53,8 +57,9 @@ mirror=""
 exec 9>"$mcache/.lock"
 flock 9
 
+APT_CONFIG_ORIG=${APT_CONFIG:-}
 slots=("$@")
-[ ${#slots[@]} -gt 0 ] || read -r -a slots <<<"${NPTTY_MATRIX:-6.1 6.12 sid}"
+[ ${#slots[@]} -gt 0 ] || read -r -a slots <<<"${NPTTY_MATRIX:-5.10 6.1 6.12 sid}"
 
 tmp=$(mktemp -d /tmp/nptty-matrix.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -127,6 +132,56 @@ debian_mirror() {
 		return 1
 	fi
 	echo "$m"
+}
+
+# debian_security_mirror: the URI this machine's apt sources give for the
+# security archive ($NPTTY_SECURITY_MIRROR overrides)
+debian_security_mirror() {
+	local m
+	if [ -n "${NPTTY_SECURITY_MIRROR:-}" ]; then
+		echo "$NPTTY_SECURITY_MIRROR"
+		return 0
+	fi
+	# shellcheck disable=SC2016 # apt's $(SITE), not the shell's
+	m=$(apt-get indextargets --format '$(SITE) $(RELEASE)' 'Identifier: Packages' 2>/dev/null |
+		awk '$2 ~ /-security$/ { print $1; exit }')
+	if [ -z "$m" ]; then
+		echo "# no security apt source to take the mirror from: set NPTTY_SECURITY_MIRROR" >&2
+		return 1
+	fi
+	echo "$m"
+}
+
+# bullseye_apt: a private apt configuration for Debian 11 on the host
+# ($mcache/apt-5.10/apt.conf, as apt_config below), updated; print its path
+bullseye_apt() {
+	local a=$mcache/apt-5.10 sec k=/usr/share/keyrings/debian-archive-keyring.gpg
+	[ -n "$mirror" ] || mirror=$(debian_mirror) || return 1
+	sec=$(debian_security_mirror) || return 1
+	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
+	printf 'deb [signed-by=%s] %s %s main\n' "$k" "$mirror" bullseye "$k" "$sec" bullseye-security \
+		>"$a/sources.list"
+	apt_conf "$a"
+	if [ "${NPTTY_MATRIX_OFFLINE:-0}" != 1 ] || [ ! -e "$a/lists/lock" ]; then
+		APT_CONFIG=$a/apt.conf apt-get update -q >"$tmp/apt-5.10.log" 2>&1 || {
+			tail -5 "$tmp/apt-5.10.log" | sed 's/^/# /' >&2
+			return 1
+		}
+	fi
+	echo "$a/apt.conf"
+}
+
+# newest_with_image REGEX: the newest header package apt knows matching
+# REGEX whose kernel image apt lists too (the VM boots it)
+newest_with_image() {
+	local p
+	for p in $(apt-cache search --names-only "$1" 2>/dev/null | awk '{ print $1 }' | sort -rV); do
+		if "$top/selftests/vm/fetch-kernel.sh" --listed "${p#linux-headers-}"; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
 }
 
 # chroot_prepare SUITE: make or refresh the chroot; print its root
@@ -214,6 +269,13 @@ apt_config() {
 	mkdir -p "$a/lists/partial" "$a/cache/archives/partial"
 	echo "deb [signed-by=$2/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $1 main" \
 		>"$a/sources.list"
+	apt_conf "$a"
+}
+
+# apt_conf DIR: DIR/apt.conf, an apt configuration whose sources are
+# DIR/sources.list and whose state and cache live in DIR
+apt_conf() {
+	local a=$1
 	cat >"$a/apt.conf" <<-EOF
 		Dir::Etc::SourceList "$a/sources.list";
 		Dir::Etc::SourceParts "/dev/null";
@@ -235,6 +297,7 @@ chroot_krel() {
 }
 
 # build DIR KDIR [ROOT]: W=1 build of a copy of the sources in DIR
+# ($mkargs: more make arguments, e.g. CC=gcc)
 build() {
 	local dir=$1 kdir=$2 root=${3:-} mdir
 	rm -rf "$dir"
@@ -242,7 +305,8 @@ build() {
 	cp -r Kbuild VERSION kmod include "$dir/"
 	find "$dir" \( -name '*.o' -o -name '.*.cmd' -o -name '*.ko' -o -name '*.mod*' \) -delete
 	if [ -z "$root" ]; then
-		make -j"$(nproc)" -C "$kdir" M="$dir" W=1 modules
+		# shellcheck disable=SC2086
+		make -j"$(nproc)" -C "$kdir" M="$dir" W=1 $mkargs modules
 	else
 		mdir=${dir#"$root"}
 		# 7.x objtool reads /proc; the mount dies with the namespace
@@ -258,7 +322,17 @@ for slot in "${slots[@]}"; do
 	t0=$(now)
 	root=""
 	krel=""
+	mkargs=""
+	aptc=""
+	# each slot starts from the caller's apt configuration
+	if [ -n "$APT_CONFIG_ORIG" ]; then export APT_CONFIG=$APT_CONFIG_ORIG; else unset APT_CONFIG; fi
 	case $slot in
+	5.10 | bullseye)
+		slot=5.10
+		mkargs=CC=gcc
+		aptc=$(bullseye_apt) || { nok "5.10: cannot read Debian 11's archive"; continue; }
+		krel=$(APT_CONFIG=$aptc newest_with_image '^linux-headers-5\.10\.0-[0-9]+-amd64$')
+		;;
 	6.1) krel=$(newest_host '^linux-headers-6\.1\.0-[0-9]+-amd64$') ;;
 	6.12) krel=$(newest_host '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$') ;;
 	sid | unstable | trixie | forky | testing)
@@ -277,7 +351,8 @@ for slot in "${slots[@]}"; do
 		where="$slot chroot, $(find "$root/usr/bin/" -maxdepth 1 -regextype egrep \
 			-regex '.*/(x86_64-linux-gnu-)?gcc-[0-9]+' -printf '%f\n' | sort -V | tail -1)"
 	else
-		host_compiler "$krel" || { nok "$slot ($krel): no matching compiler"; continue; }
+		[ -z "$aptc" ] || export APT_CONFIG=$aptc
+		[ -n "$mkargs" ] || host_compiler "$krel" || { nok "$slot ($krel): no matching compiler"; continue; }
 		kdir=$(host_headers "$krel") || { nok "$slot ($krel): cannot fetch the headers"; continue; }
 		where="host, $(basename "$(readlink -f "$(command -v gcc)")")"
 	fi
