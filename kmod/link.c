@@ -67,9 +67,10 @@ MODULE_PARM_DESC(debug_delay_ms, "Tests only: length of the debug_delay_at delay
 static unsigned int debug_delay_at;
 module_param(debug_delay_at, uint, 0600);
 MODULE_PARM_DESC(debug_delay_at,
-		 "Tests only: 1 = link teardown waits before dropping the command socket");
+		 "Tests only: 1 = link teardown waits before dropping the command socket, 2 = a received break waits before the rx work");
 
 #define DEBUG_AT_TEARDOWN	1
+#define DEBUG_AT_BREAK		2
 
 static unsigned long debug_delay(unsigned int at)
 {
@@ -436,7 +437,8 @@ static void link_lost(struct nptty_link *link, int err)
 void nptty_link_rx_break(struct nptty_port *port)
 {
 	set_bit(NPTTY_LINK_F_BREAK, &port->link.flags);
-	mod_delayed_work(nptty_wq, &port->link.rx_work, 0);
+	mod_delayed_work(nptty_wq, &port->link.rx_work,
+			 debug_delay(DEBUG_AT_BREAK));
 }
 
 /* The command link failed (any context): take the whole link down. */
@@ -590,6 +592,8 @@ int nptty_link_start(struct nptty_port *port, bool nonblock)
 	clear_bit(NPTTY_LINK_F_LOST, &link->flags);
 	clear_bit(NPTTY_LINK_F_WAS_UP, &link->flags);
 	clear_bit(NPTTY_LINK_F_THROTTLED, &link->flags);
+	/* a break the last open did not deliver belonged to it */
+	clear_bit(NPTTY_LINK_F_BREAK, &link->flags);
 	set_bit(NPTTY_LINK_F_WANTED, &link->flags);
 	set_state(link, NPTTY_LINK_CONNECTING);
 	mutex_unlock(&link->mutex);

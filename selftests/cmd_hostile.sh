@@ -5,7 +5,9 @@
 #    debug_frame_delay_us making the parser slower than the flood, as on a
 #    slow host);
 #  - a malformed frame resets the link once: the frames before it are not
-#    applied again (debug_delay_at=1 holds the teardown open meanwhile).
+#    applied again (debug_delay_at=1 holds the teardown open meanwhile);
+#  - a break received just before close is not delivered after the next
+#    open (debug_delay_at=2 holds the break back until after the close).
 # timeout=400
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -21,7 +23,7 @@ import nptest
 from aspp_peer import Hostile
 
 t = nptest.t
-t.plan(6)
+t.plan(7)
 S = float(os.environ.get("NPTTY_TIMEOUT_SCALE", "1") or 1)
 GUARD = 30 * S          # hang guard: a bound, never an expected duration
 TIOCGICOUNT = 0x545D
@@ -130,6 +132,36 @@ else:
     s = stats(name)
     t.ok(s["cmd_errors"] == e0 + 1,
          f"replay: one protocol error counted ({s['cmd_errors'] - e0})")
+    os.close(fd)
+p.kill()
+nptest.delete(name)
+
+
+# --- 9. a break just before close is not delivered after the reopen ---
+p = Hostile()
+name = add(p)
+fd, err = nptest.open_tty("/dev/" + name)
+if not knob_ok or fd is None:
+    t.ok(False, f"stale break: no debug knob or open failed ({nptest.ename(err)})")
+else:
+    up(name)
+    knob(2, int(600000 * S))
+    p.do("cmd 26100000")            # NOTIFY(break)
+    nptest.wait_for(lambda: icount(fd)["brk"] == 1, GUARD)
+    os.close(fd)
+    knob(0, 0)
+    # raw with TCSANOW: setraw's TCSAFLUSH would drop a stale break
+    fd, err = nptest.open_tty("/dev/" + name, raw_mode=False)
+    a = termios.tcgetattr(fd)
+    a[0] &= ~(termios.IGNBRK | termios.BRKINT | termios.PARMRK |
+              termios.ICRNL | termios.IXON)
+    a[3] &= ~(termios.ICANON | termios.ECHO | termios.ISIG | termios.IEXTEN)
+    a[2] |= termios.CLOCAL
+    termios.tcsetattr(fd, termios.TCSANOW, a)
+    up(name, 2)
+    p.do("datahex 580a")            # "X\n"
+    got = read_line(fd, GUARD)
+    t.ok(got == b"X\n", f"stale break: the reopened tty reads only new data ({got!r})")
     os.close(fd)
 p.kill()
 nptest.delete(name)
