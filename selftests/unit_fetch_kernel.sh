@@ -9,7 +9,7 @@
 # built here with dpkg-deb --build, served by a stand-in apt-get on PATH
 # (download copies them from a local dir, update swaps in a newer dir):
 # no archive is reached.
-# timeout=120
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 
 FETCH=$TOP/selftests/vm/fetch-kernel.sh
@@ -45,18 +45,17 @@ for a in "$@"; do
 	-q) ;;
 	--print-uris) uris=1 ;;
 	*)
-		f=$(find "$FAKE_REPO" -maxdepth 1 -name "${a}_*.deb" 2>/dev/null | head -1)
-		if [ -z "$f" ]; then
+		f=("$FAKE_REPO/${a}_"*.deb)
+		if [ ! -e "${f[0]}" ]; then
 			echo "E: Unable to locate package $a" >&2
 			exit 100
 		fi
-		debs+=("$f")
+		debs+=("${f[0]}")
 		;;
 	esac
 done
-for f in "${debs[@]}"; do
-	if [ $uris = 1 ]; then echo "'file:$f' ${f##*/} 0"; else cp "$f" .; fi
-done
+[ $uris = 1 ] && printf "'file:%s' x 0\n" "${debs[@]}" && exit 0
+cp "${debs[@]}" .
 EOF
 printf '#!/bin/bash\nexec "$@"\n' >"$tmp/bin/sudo"
 chmod +x "$tmp/bin/apt-get" "$tmp/bin/sudo"
@@ -66,30 +65,32 @@ export FAKE_LOG=$tmp/apt.log FAKE_REPO
 K=7.9.1+deb99-amd64
 
 # deb REPO NAME [--depends DEPS] [FILE=CONTENT]...: build NAME_1.0_amd64.deb
-# holding each FILE (a path under /) with CONTENT.
+# holding each FILE (a path under /) with CONTENT.  (Few processes: the
+# test runs in the VM too, where each costs ~50 ms.)
 deb() {
 	local repo=$1 name=$2 deps="" d f
 	shift 2
 	if [ "${1:-}" = --depends ]; then
-		deps=$2
+		deps="Depends: $2"$'\n'
 		shift 2
 	fi
-	d=$tmp/pkg/$name
-	rm -rf "$d"
+	d=$tmp/pkg/$name.$RANDOM
 	mkdir -p "$d/DEBIAN" "$repo"
-	{
-		echo "Package: $name"
-		echo "Version: 1.0"
-		echo "Architecture: amd64"
-		echo "Maintainer: nptty selftests <nobody@localhost>"
-		[ -z "$deps" ] || echo "Depends: $deps"
-		echo "Description: fake kernel package for unit_fetch_kernel"
-	} >"$d/DEBIAN/control"
+	printf 'Package: %s\nVersion: 1.0\nArchitecture: amd64\nMaintainer: nptty selftests <nobody@localhost>\n%sDescription: fake kernel package for unit_fetch_kernel\n' \
+		"$name" "$deps" >"$d/DEBIAN/control"
 	for f in "$@"; do
-		mkdir -p "$d/$(dirname "${f%%=*}")"
+		mkdir -p "$d/${f%/*}"
 		echo "${f#*=}" >"$d/${f%%=*}"
 	done
 	dpkg-deb --root-owner-group -Znone --build "$d" "$repo/${name}_1.0_amd64.deb" >/dev/null
+}
+
+# reuse FROM TO NAME...: the same packages in another repo
+reuse() {
+	local from=$1 to=$2 n
+	shift 2
+	mkdir -p "$to"
+	for n in "$@"; do ln "$from/${n}_1.0_amd64.deb" "$to/"; done
 }
 
 # The pieces, in both places Debian has put them.
@@ -131,15 +132,14 @@ t_plan 13
 r=$tmp/repo-unsigned
 deb "$r" "linux-image-$K-unsigned" --depends "kmod, linux-base (>= 4.3~), initramfs-tools (>= 0.120+deb8u2) | linux-initramfs-tool" \
 	"$IMG_BOOT=unsigned image" "$MOD_LIB=m"
-deb "$r" "linux-image-$K" --depends "kmod, linux-base (>= 4.3~)" "$IMG_BOOT=signed image" "$MOD_LIB=m"
+deb "$tmp/repo-signed" "linux-image-$K" --depends "kmod, linux-base (>= 4.3~)" "$IMG_BOOT=signed image" "$MOD_LIB=m"
+reuse "$tmp/repo-signed" "$r" "linux-image-$K"
 fetch unsigned
 t_check "unsigned image package: vmlinuz and modules from it" got unsigned "unsigned image"
 t_check "unsigned image package: nothing else downloaded" \
 	test "$(downloaded)" = "linux-image-$K-unsigned"
 
 # 2. Only the signed image package.
-r=$tmp/repo-signed
-deb "$r" "linux-image-$K" --depends "kmod, linux-base (>= 4.3~)" "$IMG_BOOT=signed image" "$MOD_LIB=m"
 fetch signed
 t_check "signed image package only: vmlinuz and modules from it" got signed "signed image"
 
@@ -161,35 +161,29 @@ t_check "metapackage: the unsigned binary is not downloaded" \
 	sh -c "! grep -q 'linux-binary-unsigned' '$FAKE_LOG'"
 
 # 4. The split packages before the signed upload: no metapackage.
-r=$tmp/repo-nometa
-deb "$r" "linux-base-$K" "$BASE_USR=kernel/fake/builtin.ko"
-deb "$r" "linux-binary-unsigned-$K" --depends "linux-base-$K (= 1.0)" "$IMG_USR=unsigned binary"
-deb "$r" "linux-modules-$K" --depends "kmod, linux-base-$K (= 1.0)" "$MOD_USR=m"
+reuse "$tmp/repo-split" "$tmp/repo-nometa" "linux-base-$K" "linux-binary-unsigned-$K" "linux-modules-$K"
 fetch nometa
 t_check "split packages without the metapackage: unsigned binary + modules" got nometa "unsigned binary"
 
 # 5. An index that lists the release only after apt-get update.
-r=$tmp/repo-stale
-mkdir -p "$r"
-deb "$r.next" "linux-image-$K" --depends "kmod" "$IMG_BOOT=signed image" "$MOD_LIB=m"
+mkdir -p "$tmp/repo-stale"
+reuse "$tmp/repo-signed" "$tmp/repo-stale.next" "linux-image-$K"
 fetch stale
 t_check "stale index: found after one apt-get update" got stale "signed image"
 t_check "stale index: apt-get update ran once" test "$(grep -c '^apt-get update' "$FAKE_LOG")" = 1
 
-# 6. Modules but no image anywhere: a failure, nothing cached.
-r=$tmp/repo-noimage
-deb "$r" "linux-image-$K" --depends "linux-modules-$K" "usr/share/doc/linux-image-$K/README=meta"
-deb "$r" "linux-modules-$K" "$MOD_USR=m"
-t_expect_fail "no package holds an image: fetch-kernel.sh fails" fetch noimage
-t_check "no package holds an image: nothing cached, the reason said" \
-	sh -c "[ ! -e '$NPTTY_CACHE/kernels/$K/.complete' ] && grep -q 'image: none' '$tmp/noimage.err'"
-
-# 7. The cache answers a second call without apt.
-FAKE_REPO=$tmp/repo-signed
-"$FETCH" "$K" >/dev/null 2>&1
+# 6. The cache answers a second call without apt.
 : >"$FAKE_LOG"
 t_check "cached: a second call downloads nothing" \
 	sh -c "'$FETCH' '$K' >/dev/null 2>&1 && [ ! -s '$FAKE_LOG' ]"
+
+# 7. Modules but no image anywhere: a failure, nothing cached.
+r=$tmp/repo-noimage
+deb "$r" "linux-image-$K" --depends "linux-modules-$K" "usr/share/doc/linux-image-$K/README=meta"
+reuse "$tmp/repo-split" "$r" "linux-modules-$K"
+t_expect_fail "no package holds an image: fetch-kernel.sh fails" fetch noimage
+t_check "no package holds an image: nothing cached, the reason said" \
+	sh -c "[ ! -e '$NPTTY_CACHE/kernels/$K/.complete' ] && grep -q 'image: none' '$tmp/noimage.err'"
 
 # 8. --listed: the index lists a package that can hold the image.
 FAKE_REPO=$tmp/repo-nometa
