@@ -15,7 +15,10 @@
  *  - req_mutex: one request in flight per port.  A request writes its frames
  *    and sleeps on cmd->wait until every expected reply came, the link went
  *    away (aborted), or cfg.cmd_timeout_ms passed.  Replies are matched by
- *    opcode, in order; there are no sequence numbers on the wire.
+ *    opcode, in order; there are no sequence numbers on the wire.  Both
+ *    sleeps (req_mutex and the replies) are killable; a request a fatal
+ *    signal ends keeps its expected replies, and the next request waits for
+ *    them first, so the reply stream stays in step.
  *  - mutex: the socket pointer, socket I/O, the receive buffer and the
  *    state of the request in flight; the rx work holds it while it parses,
  *    at most CMD_RX_BUDGET bytes a run (then it queues itself again, so a
@@ -301,18 +304,64 @@ fail:
 
 /* --- requests --- */
 
+/* Every awaited reply came, the stream failed, or the link went away. */
+static bool replies_done(struct nptty_cmdlink *cmd)
+{
+	return READ_ONCE(cmd->got) >= READ_ONCE(cmd->expect.n) ||
+	       READ_ONCE(cmd->result) || READ_ONCE(cmd->aborted);
+}
+
 /*
- * Send @len bytes of frames and wait for the replies listed in @batch.
- * Caller holds req_mutex.  On success the last reply is in cmd->reply.
+ * Sleep (killable) until the replies in cmd->expect came, at most the
+ * command timeout.  On a fatal signal the expectation stays: the replies
+ * may still come, and the next request waits for them first.
  */
-static int request(struct nptty_cmdlink *cmd, const u8 *buf, size_t len,
-		   const struct nptty_aspp_batch *batch)
+static int wait_replies(struct nptty_cmdlink *cmd)
 {
 	struct nptty_port *port = cmd_port(cmd);
 	long left;
 	int ret;
 
+	left = wait_event_killable_timeout(cmd->wait, replies_done(cmd),
+					   msecs_to_jiffies(port->cfg.cmd_timeout_ms));
+	mutex_lock(&cmd->mutex);
+	if (cmd->got >= cmd->expect.n)
+		ret = 0;
+	else if (cmd->result)
+		ret = cmd->result;
+	else if (cmd->aborted)
+		ret = -ENOTCONN;
+	else if (left < 0)
+		ret = -EINTR;
+	else
+		ret = -ETIMEDOUT;
+	if (ret != -EINTR)
+		cmd->expect.n = 0;	/* nothing awaited any more */
+	mutex_unlock(&cmd->mutex);
+	if (ret == -ETIMEDOUT) {
+		net_warn_ratelimited("nptty: ttyNP%u: no reply from the command port\n",
+				     port->index);
+		atomic64_inc(&port->stats.cmd_errors);
+	}
+	return ret;
+}
+
+/*
+ * Send @len bytes of frames and wait for the replies listed in @batch.
+ * Caller holds req_mutex.  On success the last reply is in cmd->reply.
+ * -EINTR: a fatal signal ended the wait (the link stays up).
+ */
+static int request(struct nptty_cmdlink *cmd, const u8 *buf, size_t len,
+		   const struct nptty_aspp_batch *batch)
+{
+	struct nptty_port *port = cmd_port(cmd);
+	int ret;
+
 	lockdep_assert_held(&cmd->req_mutex);
+	/* the replies to a request a fatal signal abandoned come first */
+	ret = replies_done(cmd) ? 0 : wait_replies(cmd);
+	if (ret)
+		goto fail;
 	mutex_lock(&cmd->mutex);
 	if (!cmd->sock || cmd->aborted || cmd->broken) {
 		mutex_unlock(&cmd->mutex);
@@ -322,38 +371,21 @@ static int request(struct nptty_cmdlink *cmd, const u8 *buf, size_t len,
 	cmd->got = 0;
 	cmd->result = 0;
 	ret = cmd_send(cmd, buf, len);
-	mutex_unlock(&cmd->mutex);
 	if (ret)
-		goto fail;
-
-	left = wait_event_timeout(cmd->wait,
-				  READ_ONCE(cmd->got) == batch->n ||
-				  READ_ONCE(cmd->result) ||
-				  READ_ONCE(cmd->aborted),
-				  msecs_to_jiffies(port->cfg.cmd_timeout_ms));
-	mutex_lock(&cmd->mutex);
-	if (cmd->got == batch->n)
-		ret = 0;
-	else if (cmd->result)
-		ret = cmd->result;
-	else if (cmd->aborted)
-		ret = -ENOTCONN;
-	else
-		ret = -ETIMEDOUT;
-	cmd->expect.n = 0;	/* nothing awaited any more */
+		cmd->expect.n = 0;
 	mutex_unlock(&cmd->mutex);
-	if (ret == -ETIMEDOUT) {
-		net_warn_ratelimited("nptty: ttyNP%u: no reply from the command port\n",
-				     port->index);
-		atomic64_inc(&port->stats.cmd_errors);
-		goto fail;
-	}
-	(void)left;
-	return ret;
+	if (!ret)
+		ret = wait_replies(cmd);
 fail:
-	if (ret != -ENOTCONN)
+	if (ret && ret != -ENOTCONN && ret != -EINTR)
 		nptty_link_fail(port, -ret);
 	return ret;
+}
+
+/* req_mutex, or -EINTR on a fatal signal. */
+static int req_lock(struct nptty_cmdlink *cmd)
+{
+	return mutex_lock_killable(&cmd->req_mutex) ? -EINTR : 0;
 }
 
 static int request_one(struct nptty_cmdlink *cmd, const u8 *buf, int len)
@@ -442,7 +474,9 @@ int nptty_cmd_sync(struct nptty_port *port)
 	u8 buf[8];
 	int ret;
 
-	mutex_lock(&cmd->req_mutex);
+	ret = req_lock(cmd);
+	if (ret)
+		return ret;
 	ret = send_settings(cmd);
 	if (!ret)
 		ret = request_one(cmd, buf,
@@ -465,7 +499,9 @@ int nptty_cmd_set_termios(struct nptty_port *port)
 
 	if (!nptty_cmd_configured(port))
 		return 0;
-	mutex_lock(&port->cmd.req_mutex);
+	ret = req_lock(&port->cmd);
+	if (ret)
+		return ret;
 	ret = send_settings(&port->cmd);
 	mutex_unlock(&port->cmd.req_mutex);
 	return ret;
@@ -483,7 +519,9 @@ int nptty_cmd_linectrl(struct nptty_port *port)
 	spin_lock_irqsave(&port->lock, flags);
 	m = port->mctrl;
 	spin_unlock_irqrestore(&port->lock, flags);
-	mutex_lock(&port->cmd.req_mutex);
+	ret = req_lock(&port->cmd);
+	if (ret)
+		return ret;
 	ret = request_one(&port->cmd, buf,
 			  nptty_aspp_encode_linectrl(buf, sizeof(buf),
 						     m & TIOCM_DTR,
@@ -497,7 +535,9 @@ int nptty_cmd_break(struct nptty_port *port, bool on)
 	u8 buf[4];
 	int ret;
 
-	mutex_lock(&port->cmd.req_mutex);
+	ret = req_lock(&port->cmd);
+	if (ret)
+		return ret;
 	ret = request_one(&port->cmd, buf, on ?
 			  nptty_aspp_encode_start_break(buf, sizeof(buf)) :
 			  nptty_aspp_encode_stop_break(buf, sizeof(buf)));
@@ -518,7 +558,9 @@ int nptty_cmd_drain(struct nptty_port *port, unsigned long timeout)
 	if (!nptty_cmd_configured(port))
 		return 0;
 	for (;;) {
-		mutex_lock(&port->cmd.req_mutex);
+		ret = req_lock(&port->cmd);
+		if (ret)
+			return ret;
 		ret = request_one(&port->cmd, buf,
 				  nptty_aspp_encode_wait_oqueue(buf, sizeof(buf),
 								CMD_WAIT_OQUEUE_POLL_MS));

@@ -7,7 +7,9 @@
 #  - a malformed frame resets the link once: the frames before it are not
 #    applied again (debug_delay_at=1 holds the teardown open meanwhile);
 #  - a break received just before close is not delivered after the next
-#    open (debug_delay_at=2 holds the break back until after the close).
+#    open (debug_delay_at=2 holds the break back until after the close);
+#  - a mute NPort does not hold tcsetattr, TIOCMBIC, TIOCSBRK or a HUPCL
+#    close in an unkillable sleep.
 # timeout=400
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -23,7 +25,7 @@ import nptest
 from aspp_peer import Hostile
 
 t = nptest.t
-t.plan(7)
+t.plan(11)
 S = float(os.environ.get("NPTTY_TIMEOUT_SCALE", "1") or 1)
 GUARD = 30 * S          # hang guard: a bound, never an expected duration
 TIOCGICOUNT = 0x545D
@@ -165,6 +167,75 @@ else:
     os.close(fd)
 p.kill()
 nptest.delete(name)
+
+
+# --- 6. a mute NPort: the waits are killable ---
+def mute_case(what, prep, child):
+    """On a fresh port whose NPort goes mute after prep(fd), fork a child
+    that runs child(fd); SIGKILL it once its request is out; it must go.
+    PORT_DEL then ends whatever still waits."""
+    p = Hostile()
+    name = add(p, "cmd-timeout", 600000)
+    fd, err = nptest.open_tty("/dev/" + name)
+    if fd is None:
+        t.ok(False, f"mute: open {name} ({nptest.ename(err)})")
+        p.kill()
+        return
+    up(name)
+    prep(fd)
+    p.do("mute on")
+    n = p.count("req")
+    rd, wr = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.read(rd, 1)
+            child(fd)
+        finally:
+            os._exit(0)
+    if what == "close":
+        os.close(fd)    # the child's close is the last one
+    os.write(wr, b"x")
+    p.wait_line("req", GUARD, n + 1)
+    st = "?"
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            st = f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        pass
+    os.kill(pid, signal.SIGKILL)
+    gone = nptest.wait_for(lambda: os.waitpid(pid, os.WNOHANG)[0] == pid,
+                           GUARD)
+    t.ok(gone, f"mute: SIGKILL ends a {what} waiting for the NPort "
+         f"(state {st} before the kill)")
+    r = nptest.in_thread(nptest.delete, name)
+    r(GUARD)
+    if not gone:
+        os.waitpid(pid, 0)
+    if what != "close":
+        os.close(fd)
+    os.close(rd)
+    os.close(wr)
+    p.kill()
+
+
+def set_baud(fd):
+    a = termios.tcgetattr(fd)
+    a[4] = a[5] = termios.B4800
+    termios.tcsetattr(fd, termios.TCSANOW, a)
+
+
+def set_hupcl(fd):
+    a = termios.tcgetattr(fd)
+    a[2] |= termios.HUPCL
+    termios.tcsetattr(fd, termios.TCSANOW, a)
+
+
+mute_case("tcsetattr", lambda fd: None, set_baud)
+mute_case("TIOCMBIC", lambda fd: None, lambda fd: fcntl.ioctl(
+    fd, termios.TIOCMBIC, struct.pack("i", termios.TIOCM_DTR)))
+mute_case("TIOCSBRK", lambda fd: None, lambda fd: fcntl.ioctl(fd, 0x5427))
+mute_case("close", set_hupcl, os.close)
 sys.exit(t.done())
 PY
 rc=$?
