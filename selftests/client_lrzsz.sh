@@ -5,7 +5,7 @@
 # rz on npsim's pty (the far end of the serial line, through socat), and rz
 # on the tty receives one the other way; both files arrive byte-identical,
 # nothing is lost or dropped.
-# timeout=150
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/npsim.bash"
 need_root

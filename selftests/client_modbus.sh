@@ -6,7 +6,7 @@
 # from a Modbus RTU slave (modbus_slave.py) sitting on npsim's pty, writes
 # one (06) and reads it back, and gets the slave's exception for a register
 # outside its table.
-# timeout=120
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/npsim.bash"
 need_root

@@ -7,7 +7,7 @@
 # and reset_output_buffer() flush the NPort's queues; flush() (tcdrain)
 # returns once the data has left the NPort; read() with a timeout gets the
 # looped-back bytes.
-# timeout=120
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/npsim.bash"
 need_root

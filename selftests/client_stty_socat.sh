@@ -7,7 +7,7 @@
 # port: the NPort has it once the port is used.  socat as a terminal
 # program (socat - /dev/ttyNP,raw,echo=0,b57600): its settings reach the
 # NPort and typed lines come back through the plug.
-# timeout=120
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/npsim.bash"
 need_root

@@ -5,7 +5,7 @@
 # reaches the peer, which blocks) instead of dropping or hoarding, and the
 # reader then gets every byte, in order.  Also when the peer closes right
 # after sending.
-# timeout=240
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 need_root
 need_module

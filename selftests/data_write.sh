@@ -5,7 +5,7 @@
 # writers sleep, TIOCOUTQ tells the truth (the ring and what the socket
 # holds unacknowledged), and when the peer reads again every byte arrives
 # once, in order; tcflush empties the ring.
-# timeout=120
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 need_root
 need_module

@@ -5,7 +5,7 @@
 # keepalive, must notice it in seconds; DCD drops; once the peer is back the
 # link reconnects and the transfer completes on the same fd with every byte
 # accounted for; close with bytes queued on the dead link is bounded.
-# timeout=150
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/linkns.bash"
 need_root

@@ -4,7 +4,7 @@
 # blocked writers, a draining close and a blocking open all return; the /dev node and the port
 # go at once, the connection is closed; deleting the network namespace the
 # port was added in does the same.
-# timeout=120
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/linkns.bash"
 need_root

@@ -4,7 +4,7 @@
 # reconnect: DCD drops (TIOCMIWAIT wakes), a new server on the same port gets
 # the rest on the same fd, no byte twice, lost bytes counted exactly.  Policy
 # hangup: the tty is hung up (EOF/EIO) and can be opened again.
-# timeout=150
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 need_root
 need_module

@@ -4,7 +4,7 @@
 # (refused, unreachable, timed out against a blackholed peer); O_NONBLOCK
 # returns at once and the link comes up later; opens share one link; the
 # last close disconnects; TIOCEXCL; a CLOCAL-off open is bounded too.
-# timeout=120
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/linkns.bash"
 need_root

@@ -5,7 +5,7 @@
 # node goes with it.  The module is loaded again for the tests that follow.
 # (The loops, 1000 open/close cycles and 100 add/open/del races, are
 # tty_cycles.c and tty_race.c: shell loops are too slow under TCG.)
-# timeout=90
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 need_root
 need_module

@@ -5,7 +5,7 @@
 # them together: every tty gets back exactly the bytes it wrote, in order.
 # Then the counters: tx = rx = bytes sent, nothing lost, nothing dropped.
 # Reports the aggregate rate (not asserted).
-# timeout=300
+# timeout=600
 . "$(dirname "$0")/lib.sh"
 need_root
 need_module

@@ -6,7 +6,7 @@
 # again, the indexes are reused.  Reports the add/delete rates and the slab
 # growth per port (Slab in /proc/meminfo); memory is not asserted here (see
 # bench/mem_per_port.sh), leaks are kmemleak's job on the debug kernel.
-# timeout=300
+# timeout=600
 . "$(dirname "$0")/lib.sh"
 need_root
 need_module

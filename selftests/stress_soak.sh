@@ -5,7 +5,7 @@
 # end with traffic flowing and every tty reopening; its memory figures are
 # printed (the 10-minute run and the growth per port are for the bench
 # notes: bench/soak.sh 600).  NPTTY_SOAK_SECS sets the length (default 45).
-# timeout=300
+# timeout=600
 . "$(dirname "$0")/lib.sh"
 need_root
 need_module

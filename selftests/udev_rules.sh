@@ -14,7 +14,7 @@
 #  2. a udevd with the system's whole rules set plus ours: nothing later
 #     undoes them.
 # Needs a machine where no udevd runs (the test VM); skips otherwise.
-# timeout=120
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 need_root
 need_cmd udevadm unshare python3

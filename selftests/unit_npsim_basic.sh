@@ -5,7 +5,7 @@
 # to every request have the NPort's shape, settings are logged as JSON,
 # data loops back intact, malformed requests close the command connection
 # without harming npsim, SIGTERM exits cleanly.
-# timeout=120
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/npsim.bash"
 

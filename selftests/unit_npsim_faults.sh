@@ -4,7 +4,7 @@
 # close after N bytes, delayed / garbage / truncated / missing replies,
 # rejected baud, POLLING answered by ALIVE keeps the session, a missing
 # ALIVE drops it (command and data connections).
-# timeout=120
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/npsim.bash"
 

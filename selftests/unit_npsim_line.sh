@@ -6,7 +6,7 @@
 # modem changes and breaks (and not after STOP_NOTIFY), cs7 masking, and the
 # control socket forcing modem inputs and line errors.
 # Rates are measured and reported, never asserted.
-# timeout=120
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/npsim.bash"
 

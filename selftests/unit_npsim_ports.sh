@@ -4,7 +4,7 @@
 # the ready file, IPv6 listen address, --cmd-port none, max connections per
 # port (serial input copied to every data client, the one over the limit
 # refused or queued).
-# timeout=120
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/npsim.bash"
 

@@ -7,7 +7,7 @@
 # their characters, standard and arbitrary baud rates.  Data bits and
 # PARENB, which Linux's pty driver forces to CS8/off, are read from the
 # event log and the control socket.
-# timeout=60
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/npsim.bash"
 

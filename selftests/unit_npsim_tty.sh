@@ -5,7 +5,7 @@
 # flows both ways, requests the device cannot do (modem lines, break on a
 # pty) do not break the session, and the device's termios is restored at
 # exit.
-# timeout=60
+# timeout=300
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/npsim.bash"
 
