@@ -728,6 +728,32 @@ void nptty_link_throttle(struct nptty_port *port, bool on)
 	}
 }
 
+/*
+ * tcflush(TCIFLUSH): drop what was received and is not in the tty yet: the
+ * bounce buffer and what the data socket has queued now (at most
+ * LINK_RX_BUDGET; bytes still on their way arrive after the flush, as on a
+ * UART).  The caller flushes the tty's own buffers afterwards.
+ */
+void nptty_link_flush_rx(struct nptty_port *port)
+{
+	struct nptty_link *link = &port->link;
+	size_t budget = LINK_RX_BUDGET;
+	int ret;
+
+	mutex_lock(&link->mutex);
+	link->rx_len = 0;
+	link->rx_off = 0;
+	while (budget && link->state == NPTTY_LINK_UP && link->sock &&
+	       link->rx_buf) {
+		ret = nptty_sock_recv(link->sock, link->rx_buf, LINK_BUF_SIZE);
+		if (ret <= 0)
+			break;	/* empty; an end or error is the rx work's */
+		atomic64_add(ret, &port->stats.rx_bytes);
+		budget -= min_t(size_t, budget, ret);
+	}
+	mutex_unlock(&link->mutex);
+}
+
 /* Drop what the ring and tx_buf hold (tcflush).  Caller holds port->lock. */
 void nptty_link_flush_tx(struct nptty_port *port)
 {

@@ -71,6 +71,7 @@ bool nptty_link_gave_up(struct nptty_port *port);
 bool nptty_link_failed(struct nptty_port *port);
 int nptty_link_wait_up(struct nptty_port *port);
 void nptty_link_flush_tx(struct nptty_port *port);
+void nptty_link_flush_rx(struct nptty_port *port);
 unsigned int nptty_link_tx_pending(struct nptty_port *port);
 int nptty_link_wq_init(void);
 void nptty_link_wq_uninit(void);

@@ -359,9 +359,17 @@ static int nptty_ioctl(struct tty_struct *tty, unsigned int cmd,
 				nptty_link_sock_unsent(tty->driver_data),
 				(int __user *)arg);
 	case TCFLSH:
-		/* the NPort's input queue; output goes via ->flush_buffer */
-		if (arg == TCIFLUSH || arg == TCIOFLUSH)
+		/*
+		 * Input: what the NPort, the data socket and the bounce buffer
+		 * hold, then the flip buffer again (the rx work may have filled
+		 * it since the tty core flushed it).  Output goes via
+		 * ->flush_buffer.  The line discipline flushes its own after.
+		 */
+		if (arg == TCIFLUSH || arg == TCIOFLUSH) {
 			nptty_cmd_queue(tty->driver_data, NPTTY_CMD_P_FLUSH_RX);
+			nptty_link_flush_rx(tty->driver_data);
+			tty_ldisc_flush(tty);
+		}
 		break;
 	}
 	return -ENOIOCTLCMD;

@@ -9,7 +9,8 @@
 #  - a break received just before close is not delivered after the next
 #    open (debug_delay_at=2 holds the break back until after the close);
 #  - a mute NPort does not hold tcsetattr, TIOCMBIC, TIOCSBRK or a HUPCL
-#    close in an unkillable sleep.
+#    close in an unkillable sleep;
+#  - tcflush(TCIFLUSH) also drops what the data socket and the driver hold.
 # timeout=400
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -25,7 +26,7 @@ import nptest
 from aspp_peer import Hostile
 
 t = nptest.t
-t.plan(11)
+t.plan(12)
 S = float(os.environ.get("NPTTY_TIMEOUT_SCALE", "1") or 1)
 GUARD = 30 * S          # hang guard: a bound, never an expected duration
 TIOCGICOUNT = 0x545D
@@ -236,6 +237,34 @@ mute_case("TIOCMBIC", lambda fd: None, lambda fd: fcntl.ioctl(
     fd, termios.TIOCMBIC, struct.pack("i", termios.TIOCM_DTR)))
 mute_case("TIOCSBRK", lambda fd: None, lambda fd: fcntl.ioctl(fd, 0x5427))
 mute_case("close", set_hupcl, os.close)
+
+
+# --- 7. tcflush(TCIFLUSH) drops what the driver and the socket hold ---
+p = Hostile()
+name = add(p)
+fd, err = nptest.open_tty("/dev/" + name)
+if fd is None:
+    t.ok(False, f"tcflush: open {name} ({nptest.ename(err)})")
+else:
+    up(name)
+
+
+    def inq():
+        return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD,
+                                              bytes(4)))[0]
+    p.do("data 4200 1")             # more than the ldisc takes: throttled
+    full = nptest.wait_for(lambda: inq() >= 4000, GUARD)
+    p.do("data 32768 2")            # stays in the data socket meanwhile
+    got = p.wait_line("unacked", GUARD, 2)
+    t.diag(f"ldisc full {full}, then 32768 bytes sent, unacked {got}")
+    termios.tcflush(fd, termios.TCIFLUSH)
+    p.do("datahex 4d41524b0a")      # "MARK\n", sent after the flush
+    got = read_line(fd, GUARD)
+    t.ok(got == b"MARK\n",
+         f"tcflush: the first bytes read after TCIFLUSH are new ({got[:16]!r})")
+    os.close(fd)
+p.kill()
+nptest.delete(name)
 sys.exit(t.done())
 PY
 rc=$?
