@@ -13,6 +13,8 @@
 #   VM=0        host unit tests only (needs UNIT=1)
 #   NPTTY_TESTS a regex selecting the tests, as for make check
 #   FLAKY_DIR   where the logs go (default /var/tmp/nptty-flaky/DATE)
+#   FLAKY_REPORT=DIR  run nothing: summarize the logs already in DIR (also
+#               of runs that were stopped part way)
 #   NPTTY_VM_TIMEOUT  the whole VM run's hang guard (check.sh: 2400 s);
 #               with LOAD=1 the default here is 7200 s: the suite took
 #               over 40 min on a loaded 2-core host and was cut off
@@ -30,6 +32,13 @@ LOAD=${LOAD:-0}
 UNIT=${UNIT:-1}
 VM=${VM:-1}
 dir=${FLAKY_DIR:-/var/tmp/nptty-flaky/$(date -u +%Y%m%d-%H%M%S)}
+if [ -n "${FLAKY_REPORT:-}" ]; then
+	dir=$FLAKY_REPORT
+	RUNS=$(find "$dir" -maxdepth 1 -name 'run-*.log' -o -maxdepth 1 -name 'unit-*.log' |
+		sed 's/.*-\([0-9]*\)\.log$/\1/' | sort -n | tail -1)
+	[ -n "$RUNS" ] || { echo "check-flaky: no run logs in $dir"; exit 1; }
+	LOAD=0
+fi
 if [ "$LOAD" = 1 ]; then
 	export NPTTY_VM_TIMEOUT=${NPTTY_VM_TIMEOUT:-7200}
 fi
@@ -67,7 +76,9 @@ fi
 
 echo "check-flaky: $RUNS run(s), logs in $dir${NPTTY_TESTS:+, NPTTY_TESTS=$NPTTY_TESTS}"
 t0=$(date +%s)
+[ -n "${FLAKY_REPORT:-}" ] && skip_runs=1 || skip_runs=0
 for r in $(seq "$RUNS"); do
+	[ "$skip_runs" = 1 ] && break
 	s=$(date +%s)
 	if [ "$VM" = 1 ]; then
 		echo "check-flaky: run $r/$RUNS: make check ($(date -u +%H:%M:%S) UTC)"
@@ -152,8 +163,12 @@ with open(os.path.join(d, "summary"), "w") as f:
 sys.exit(1 if flaky or extra else 0)
 PY
 rc=$?
-times=$(awk '{ printf "%s%ss", (NR > 1 ? " " : ""), $2 }' "$dir/times")
-echo "check-flaky: wall time ${total}s (per run: $times), load=$LOAD, logs in $dir"
+times=$(awk '{ printf "%s%ss", (NR > 1 ? " " : ""), $2 }' "$dir/times" 2>/dev/null)
+if [ "$skip_runs" = 1 ]; then
+	echo "check-flaky: report of $dir (per run: ${times:-?})"
+else
+	echo "check-flaky: wall time ${total}s (per run: $times), load=$LOAD, logs in $dir"
+fi
 for r in $(seq "$RUNS"); do
 	[ "$VM" = 1 ] || break
 	grep -qE '^check: [0-9]+ passed, 0 failed' "$dir/run-$r.log" || rc=1
