@@ -70,9 +70,9 @@
  * unless it says otherwise, which is what the field asks for.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
-#define NPTTY_GENL_RESV_START_OP(op)	.resv_start_op = (op),
+#define NPTTY_HAVE_RESV_START_OP	1
 #else
-#define NPTTY_GENL_RESV_START_OP(op)
+#define NPTTY_HAVE_RESV_START_OP	0
 #endif
 
 /* 6.7: genl_info_userhdr(); not needed (no user header). */

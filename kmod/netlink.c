@@ -538,7 +538,9 @@ static struct genl_family nptty_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = nptty_genl_ops,
 	.n_ops = ARRAY_SIZE(nptty_genl_ops),
-	NPTTY_GENL_RESV_START_OP(NPTTY_CMD_PORT_SET + 1)
+#if NPTTY_HAVE_RESV_START_OP
+	.resv_start_op = NPTTY_CMD_PORT_SET + 1,
+#endif
 	.mcgrps = nptty_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(nptty_mcgrps),
 };
