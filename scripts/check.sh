@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.." || exit 1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-selftests/vm/run.sh -t "${NPTTY_VM_TIMEOUT:-2400}" "$@" -- make -s -C "$PWD/selftests" run 2>&1 | tee "$log"
+selftests/vm/run.sh -t "${NPTTY_VM_TIMEOUT:-$((3600 * ${NPTTY_TIMEOUT_SCALE:-1}))}" "$@" -- make -s -C "$PWD/selftests" run 2>&1 | tee "$log"
 vm_rc=${PIPESTATUS[0]}
 
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
